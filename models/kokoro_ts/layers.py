@@ -1,0 +1,225 @@
+"""Building blocks shared by the text side and the decoder.
+
+Each layer keeps plain parameters (weight norm is folded at load time) and calls the functional
+ops, so that replacing a parameter by a tensor of another width needs no other change.
+"""
+from typing import Final, Optional
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch import Tensor
+
+def _param(*shape: int) -> nn.Parameter:
+    return nn.Parameter(torch.zeros(*shape), requires_grad=False)
+
+
+class Linear(nn.Module):
+    def __init__(self, n_in: int, n_out: int, bias: bool = True):
+        super().__init__()
+        self.weight = _param(n_out, n_in)
+        if bias:
+            self.bias = _param(n_out)
+        else:
+            self.register_parameter("bias", None)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.linear(x, self.weight, self.bias)
+
+
+class Conv1d(nn.Module):
+    """Conv1d whose padding may follow the kernel width ("same" padding), so the kernel size can
+    come from the checkpoint rather than from the exported code."""
+
+    stride: Final[int]
+    padding: Final[int]
+    dilation: Final[int]
+    groups: Final[int]
+    same_padding: Final[bool]
+
+    def __init__(self, n_in: int, n_out: int, kernel: int, stride: int = 1, padding: int = 0,
+                 dilation: int = 1, groups: int = 1, bias: bool = True, same_padding: bool = False):
+        super().__init__()
+        self.weight = _param(n_out, n_in // groups, kernel)
+        if bias:
+            self.bias = _param(n_out)
+        else:
+            self.register_parameter("bias", None)
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+        self.groups = groups
+        self.same_padding = same_padding
+
+    def forward(self, x: Tensor) -> Tensor:
+        padding = self.padding
+        if self.same_padding:
+            padding = (self.weight.size(2) - 1) // 2 * self.dilation
+        return F.conv1d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
+
+
+class ConvTranspose1d(nn.Module):
+    stride: Final[int]
+    padding: Final[int]
+    output_padding: Final[int]
+    groups: Final[int]
+
+    def __init__(self, n_in: int, n_out: int, kernel: int, stride: int, padding: int,
+                 output_padding: int = 0, groups: int = 1):
+        super().__init__()
+        self.weight = _param(n_in, n_out // groups, kernel)
+        self.bias = _param(n_out)
+        self.stride = stride
+        self.padding = padding
+        self.output_padding = output_padding
+        self.groups = groups
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.conv_transpose1d(x, self.weight, self.bias, self.stride, self.padding,
+                                  self.output_padding, self.groups)
+
+
+class BiLSTM(nn.Module):
+    """One bidirectional LSTM layer, batch first, with PyTorch's parameter names.
+
+    nn.LSTM caches a flat list of its weights when built; replacing a parameter afterwards (as
+    the C++ loader does) would leave that cache stale, so this calls the LSTM op directly.
+    """
+
+    def __init__(self, n_in: int, n_hidden: int):
+        super().__init__()
+        self.weight_ih_l0 = _param(4 * n_hidden, n_in)
+        self.weight_hh_l0 = _param(4 * n_hidden, n_hidden)
+        self.bias_ih_l0 = _param(4 * n_hidden)
+        self.bias_hh_l0 = _param(4 * n_hidden)
+        self.weight_ih_l0_reverse = _param(4 * n_hidden, n_in)
+        self.weight_hh_l0_reverse = _param(4 * n_hidden, n_hidden)
+        self.bias_ih_l0_reverse = _param(4 * n_hidden)
+        self.bias_hh_l0_reverse = _param(4 * n_hidden)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.run(x)
+
+    def run(self, x: Tensor) -> Tensor:
+        hidden = self.weight_hh_l0.size(1)
+        h0 = torch.zeros(2, x.size(0), hidden, dtype=x.dtype, device=x.device)
+        weights = [self.weight_ih_l0, self.weight_hh_l0, self.bias_ih_l0, self.bias_hh_l0,
+                   self.weight_ih_l0_reverse, self.weight_hh_l0_reverse,
+                   self.bias_ih_l0_reverse, self.bias_hh_l0_reverse]
+        out, _, _ = torch.lstm(x, [h0, h0], weights, True, 1, 0.0, False, True, True)
+        return out
+
+
+class Embedding(nn.Module):
+    def __init__(self, count: int, width: int):
+        super().__init__()
+        self.weight = _param(count, width)
+
+    def forward(self, ids: Tensor) -> Tensor:
+        return F.embedding(ids, self.weight)
+
+
+class ChannelLayerNorm(nn.Module):
+    """LayerNorm over the channel axis of [B, C, T], stored as gamma/beta like the reference."""
+
+    def __init__(self, channels: int):
+        super().__init__()
+        self.gamma = _param(channels)
+        self.beta = _param(channels)
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = x.transpose(1, -1)
+        x = F.layer_norm(x, [self.gamma.size(0)], self.gamma, self.beta, 1e-5)
+        return x.transpose(1, -1)
+
+
+class AdaIN1d(nn.Module):
+    """Instance norm modulated by the style vector. The checkpoint has no affine weights for the
+    norm (it predates them), so the norm is plain."""
+
+    def __init__(self, style_dim: int, channels: int):
+        super().__init__()
+        self.fc = Linear(style_dim, 2 * channels)
+
+    def forward(self, x: Tensor, s: Tensor) -> Tensor:
+        h = self.fc(s)
+        h = h.view(h.size(0), h.size(1), 1)
+        gamma, beta = torch.chunk(h, chunks=2, dim=1)
+        normed = F.instance_norm(x, None, None, None, None, True, 0.1, 1e-5)
+        return (1 + gamma) * normed + beta
+
+
+class AdainResBlk1d(nn.Module):
+    """Residual block of the prosody predictor and decoder (LeakyReLU 0.2, optional 2x upsample)."""
+
+    upsample: Final[bool]
+    learned_shortcut: Final[bool]
+
+    def __init__(self, dim_in: int, dim_out: int, style_dim: int, upsample: bool = False):
+        super().__init__()
+        self.upsample = upsample
+        self.learned_shortcut = dim_in != dim_out
+        self.conv1 = Conv1d(dim_in, dim_out, 3, padding=1)
+        self.conv2 = Conv1d(dim_out, dim_out, 3, padding=1)
+        self.norm1 = AdaIN1d(style_dim, dim_in)
+        self.norm2 = AdaIN1d(style_dim, dim_out)
+        if self.learned_shortcut:
+            self.conv1x1 = Conv1d(dim_in, dim_out, 1, bias=False)
+        else:
+            self.conv1x1 = nn.Identity()
+        if upsample:
+            self.pool = ConvTranspose1d(dim_in, dim_in, 3, stride=2, padding=1, output_padding=1,
+                                        groups=dim_in)
+        else:
+            self.pool = nn.Identity()
+
+    def _pool(self, x: Tensor) -> Tensor:
+        if self.upsample:
+            # The depthwise transposed conv's group count is its channel count; taken from the
+            # input so that the width can come from the checkpoint.
+            w = self.pool.weight
+            return F.conv_transpose1d(x, w, self.pool.bias, 2, 1, 1, x.size(1))
+        return x
+
+    def forward(self, x: Tensor, s: Tensor) -> Tensor:
+        residual = self.norm1(x, s)
+        residual = F.leaky_relu(residual, 0.2)
+        residual = self._pool(residual)
+        residual = self.conv1(residual)
+        residual = self.norm2(residual, s)
+        residual = F.leaky_relu(residual, 0.2)
+        residual = self.conv2(residual)
+        shortcut = x
+        if self.upsample:
+            shortcut = F.interpolate(shortcut, scale_factor=2.0, mode="nearest")
+        shortcut = self.conv1x1(shortcut)
+        # 1/sqrt(2): the float32 value of the reference's torch.rsqrt(torch.tensor(2)).
+        return (residual + shortcut) * 0.7071067811865476
+
+
+class AdaINResBlock1(nn.Module):
+    """HiFi-GAN style residual block with Snake activations, used by the iSTFTNet generator."""
+
+    def __init__(self, channels: int, kernel: int, dilations: list, style_dim: int):
+        super().__init__()
+        self.convs1 = nn.ModuleList([
+            Conv1d(channels, channels, kernel, dilation=d, padding=(kernel * d - d) // 2)
+            for d in dilations])
+        self.convs2 = nn.ModuleList([
+            Conv1d(channels, channels, kernel, padding=(kernel - 1) // 2) for _ in dilations])
+        self.adain1 = nn.ModuleList([AdaIN1d(style_dim, channels) for _ in dilations])
+        self.adain2 = nn.ModuleList([AdaIN1d(style_dim, channels) for _ in dilations])
+        self.alpha1 = nn.ParameterList([_param(1, channels, 1) for _ in dilations])
+        self.alpha2 = nn.ParameterList([_param(1, channels, 1) for _ in dilations])
+
+    def forward(self, x: Tensor, s: Tensor) -> Tensor:
+        for c1, c2, n1, n2, a1, a2 in zip(self.convs1, self.convs2, self.adain1, self.adain2,
+                                          self.alpha1, self.alpha2):
+            xt = n1(x, s)
+            xt = xt + (1 / a1) * (torch.sin(a1 * xt) ** 2)
+            xt = c1(xt)
+            xt = n2(xt, s)
+            xt = xt + (1 / a2) * (torch.sin(a2 * xt) ** 2)
+            xt = c2(xt)
+            x = xt + x
+        return x

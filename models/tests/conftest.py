@@ -1,0 +1,47 @@
+import json
+import os
+import sys
+
+import numpy as np
+import pytest
+
+MODELS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, MODELS_DIR)
+sys.path.insert(0, os.path.join(MODELS_DIR, "tools"))
+
+SHARED = os.environ.get("KOKORO_SHARED_DIR", os.path.join(MODELS_DIR, "..", "..", "shared"))
+FIXTURE = os.path.join(SHARED, "fixtures", "kokoro-tiny")
+REAL_CONFIG = os.path.join(SHARED, "kokoro-v1_0", "config.json")
+
+
+def require_shared():
+    if not os.path.isdir(FIXTURE):
+        pytest.skip(f"needs the shared fixtures at {FIXTURE} (../shared beside the repository; "
+                    "CI always has it)")
+
+
+@pytest.fixture(scope="session")
+def fixture_config():
+    require_shared()
+    with open(os.path.join(FIXTURE, "config.json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+@pytest.fixture(scope="session")
+def real_config():
+    require_shared()
+    with open(REAL_CONFIG, encoding="utf-8") as f:
+        return json.load(f)
+
+
+@pytest.fixture(scope="session")
+def cases():
+    require_shared()
+    with open(os.path.join(FIXTURE, "cases.json"), encoding="utf-8") as f:
+        return json.load(f)["cases"]
+
+
+def read_case_array(case, key):
+    files = case["files"]
+    entry = files[key] if key in files else files["debug/" + key]
+    return np.fromfile(os.path.join(FIXTURE, entry["file"]), dtype=entry["dtype"]).reshape(entry["shape"])

@@ -1,0 +1,187 @@
+"""The TorchScript architecture against the official implementation's golden outputs."""
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+from conftest import FIXTURE, MODELS_DIR, read_case_array
+from kokoro_ts import KokoroModel, load_official_checkpoint
+from kokoro_ts.checkpoint import flatten_checkpoint
+from kokoro_ts.model import StructureConfig, draw_source_noise
+from export import SCALE, SYMBOLS, export_architecture
+from make_random_checkpoint import random_checkpoint
+
+REFERENCE_BLAS_DIR = "/usr/lib/x86_64-linux-gnu/blas"
+
+
+@pytest.fixture(scope="module")
+def tiny_model(fixture_config):
+    torch.set_num_threads(1)
+    model = KokoroModel(fixture_config).eval()
+    load_official_checkpoint(model, os.path.join(FIXTURE, "model.pth"))
+    return model
+
+
+def run_case(model, case):
+    ids = torch.from_numpy(read_case_array(case, "input_ids")).unsqueeze(0)
+    ref_s = torch.from_numpy(read_case_array(case, "ref_s")).unsqueeze(0)
+    with torch.no_grad():
+        pred_dur, dur_float, f0, n, asr = model.predict(ids, ref_s, case["speed"])
+        generator = torch.Generator()
+        generator.manual_seed(case["seed"])
+        jitter, noise = draw_source_noise(f0.size(1), 300, generator)
+        audio = model.decode(asr, f0, n, ref_s, jitter, noise)
+    return pred_dur.numpy(), dur_float.numpy(), f0.numpy(), n.numpy(), audio.numpy()
+
+
+def max_relative(actual, expected):
+    return float(np.abs(actual.reshape(expected.shape) - expected).max() / np.abs(expected).max())
+
+
+def test_every_case_matches_the_reference(tiny_model, cases):
+    for case in cases:
+        pred_dur, dur_float, f0, n, audio = run_case(tiny_model, case)
+        assert np.array_equal(pred_dur, read_case_array(case, "pred_dur")), case["name"]
+        assert max_relative(dur_float, read_case_array(case, "duration_float")) < 1e-5
+        assert max_relative(f0, read_case_array(case, "F0_pred")) < 1e-4, case["name"]
+        assert max_relative(n, read_case_array(case, "N_pred")) < 1e-4, case["name"]
+        reference = read_case_array(case, "audio")
+        assert audio.shape == reference.shape == (600 * int(pred_dur.sum()),)
+        assert np.corrcoef(audio, reference)[0, 1] >= 0.94, case["name"]
+
+
+def test_intermediate_tensors_match(tiny_model, cases):
+    case = next(c for c in cases if c["name"] == "t02_len21")
+    ids = torch.from_numpy(read_case_array(case, "input_ids")).unsqueeze(0)
+    ref_s = torch.from_numpy(read_case_array(case, "ref_s")).unsqueeze(0)
+    with torch.no_grad():
+        bert_out = tiny_model.bert(ids)
+        d_en = tiny_model.bert_encoder(bert_out)
+        d = tiny_model.predictor.text_encoder(d_en.transpose(-1, -2), ref_s[:, 128:])
+        _, _, _, _, asr = tiny_model.predict(ids, ref_s, 1.0)
+    for name, value in [("bert_out", bert_out), ("bert_encoder_out", d_en), ("dur_enc_out", d),
+                        ("text_encoder_out", tiny_model.text_encoder(ids)), ("asr", asr)]:
+        assert max_relative(value.detach().numpy(), read_case_array(case, name)) < 1e-5, name
+
+
+def test_a_wrong_seed_does_not_reproduce_the_audio(tiny_model, cases):
+    case = dict(next(c for c in cases if c["name"] == "t03_len47"))
+    reference = read_case_array(case, "audio")
+    case["seed"] = 12345
+    audio = run_case(tiny_model, case)[4]
+    assert np.corrcoef(audio, reference)[0, 1] < 0.8
+
+
+def test_scripted_module_equals_eager(tiny_model, cases):
+    scripted = torch.jit.script(tiny_model)
+    case = next(c for c in cases if c["name"] == "t02_len21")
+    eager = run_case(tiny_model, case)
+    script = run_case(scripted, case)
+    for a, b in zip(eager, script):
+        assert np.array_equal(a, b)
+
+
+@pytest.mark.skipif(not os.path.exists(os.path.join(REFERENCE_BLAS_DIR, "libblas.so.3")),
+                    reason="the reference BLAS (Debian libblas3) is not installed")
+def test_bit_exact_with_the_references_blas(fixture_config):
+    """Under the same BLAS as the golden run, audio is bit-identical: proof that the random
+    draws and every operation follow the official code."""
+    script = (
+        "import sys, torch, numpy as np, os\n"
+        f"sys.path[:0] = [{MODELS_DIR!r}, {os.path.join(MODELS_DIR, 'tests')!r}]\n"
+        "from test_kokoro_ts import *\n"
+        "from conftest import *\n"
+        "import json\n"
+        "torch.set_num_threads(1)\n"
+        "cfg = json.load(open(os.path.join(FIXTURE, 'config.json')))\n"
+        "m = KokoroModel(cfg).eval(); load_official_checkpoint(m, os.path.join(FIXTURE, 'model.pth'))\n"
+        "cases = json.load(open(os.path.join(FIXTURE, 'cases.json')))['cases']\n"
+        "bad = [c['name'] for c in cases if not np.array_equal(run_case(m, c)[4], read_case_array(c, 'audio'))]\n"
+        "print('MISMATCH', bad)\n"
+        "sys.exit(1 if bad else 0)\n")
+    env = dict(os.environ, LD_LIBRARY_PATH=REFERENCE_BLAS_DIR)
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_checkpoint_layout_matches_the_official_file(fixture_config, real_config):
+    official = torch.load(os.path.join(FIXTURE, "model.pth"))
+    generated = random_checkpoint(fixture_config)
+    for section in official:
+        assert set(official[section]) == set(generated[section]), section
+        for key, tensor in official[section].items():
+            assert generated[section][key].shape == tensor.shape, key
+    real = random_checkpoint(real_config)
+    assert sum(k.endswith(".weight_g") for s in real.values() for k in s) == 89
+
+
+def evaluate_spec(row, sizes):
+    width = len(SYMBOLS) + 1
+    dims = []
+    for i in range(0, len(row), width):
+        constant, coeffs = row[i], row[i + 1:i + width]
+        dims.append((constant + sum(c * sizes[name] for c, (name, _) in zip(coeffs, SYMBOLS))) // SCALE)
+    return dims
+
+
+@pytest.mark.parametrize("which", ["fixture", "real"])
+def test_shape_spec_predicts_every_shape(which, fixture_config, real_config, tmp_path):
+    config = fixture_config if which == "fixture" else real_config
+    path = export_architecture(config, str(tmp_path))
+    module = torch.jit.load(path)
+    model = KokoroModel(config)
+    widths = config.get("x_decoder_widths", {"hidden": 1024, "asr_res": 64})
+    sizes = {"albert_embedding_size": 128, "decoder_hidden": widths["hidden"],
+             "decoder_asr_res": widths["asr_res"]}
+    for name, path_ in SYMBOLS:
+        if path_ is not None:
+            node = config
+            for key in path_:
+                node = node[key]
+            sizes[name] = node
+    spec = module.shape_spec
+    assert set(spec) == {n for n, _ in model.named_parameters()}
+    for name, p in model.named_parameters():
+        assert evaluate_spec(spec[name], sizes) == list(p.shape), name
+
+
+def test_committed_architectures_are_up_to_date(fixture_config, real_config, tmp_path):
+    with open(os.path.join(MODELS_DIR, "arch", "index.json"), encoding="utf-8") as f:
+        index = json.load(f)
+    for config in (fixture_config, real_config):
+        key = StructureConfig.from_config(config).key()
+        assert key in index
+        fresh = os.path.join(tmp_path, index[key])
+        config_path = os.path.join(tmp_path, "config.json")
+        with open(config_path, "w", encoding="utf-8") as f:
+            json.dump(config, f)
+        subprocess.run([sys.executable, os.path.join(MODELS_DIR, "export.py"), "--config", config_path,
+                        "--out-dir", str(tmp_path)], check=True, capture_output=True)
+        with open(fresh, "rb") as a, open(os.path.join(MODELS_DIR, "arch", index[key]), "rb") as b:
+            assert a.read() == b.read(), f"models/arch/{index[key]} is stale: re-run models/export.py"
+
+
+def test_strict_loading_names_the_offending_tensor(fixture_config, tmp_path):
+    checkpoint = torch.load(os.path.join(FIXTURE, "model.pth"))
+    model = KokoroModel(fixture_config)
+    del checkpoint["decoder"]["module.F0_conv.bias"]
+    path = tmp_path / "missing.pth"
+    torch.save(checkpoint, path)
+    with pytest.raises(ValueError, match="decoder.F0_conv.bias"):
+        load_official_checkpoint(model, str(path))
+    checkpoint = torch.load(os.path.join(FIXTURE, "model.pth"))
+    checkpoint["predictor"]["module.F0_proj.weight"] = torch.zeros(3, 3, 3)
+    torch.save(checkpoint, path)
+    with pytest.raises(ValueError, match="predictor.F0_proj.weight"):
+        load_official_checkpoint(model, str(path))
+
+
+def test_flatten_folds_weight_norm_and_strips_prefixes(fixture_config):
+    flat = flatten_checkpoint(torch.load(os.path.join(FIXTURE, "model.pth")))
+    assert "decoder.encode.conv1.weight" in flat
+    assert not any(k.endswith(("weight_g", "weight_v")) or ".module." in k for k in flat)
+    assert "bert.embeddings.position_ids" not in flat
