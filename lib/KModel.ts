@@ -1,0 +1,212 @@
+import { availableParallelism } from 'node:os';
+
+import { findArchitecture } from './architecture.js';
+import { configSizes, readConfig, structureKey, validateConfig, type KokoroConfig } from './config.js';
+import { ErrorCode, KokoroError, nativeCall } from './errors.js';
+import type { NativeModel } from './native/binding.js';
+import { loadBinding } from './native/loadBinding.js';
+import { readVoicePackFile, voicePackFromArray, type VoicePack } from './voices.js';
+
+/** Audio sample rate of every Kokoro model. */
+export const SAMPLE_RATE = 24000;
+/** Samples of audio per predicted duration frame. */
+export const SAMPLES_PER_FRAME = 600;
+/** Most phoneme tokens one inference takes. */
+export const MAX_TOKENS = 510;
+
+/** Where the model runs. `auto` picks CUDA when this libtorch has a usable GPU, else CPU. */
+export type Device = 'cpu' | 'cuda' | 'auto' | `cuda:${number}`;
+
+export interface KModelLoadOptions {
+  /** Path of `config.json`, or its parsed content. */
+  config: string | KokoroConfig;
+  /** Path of an official checkpoint (`kokoro-v1_0.pth`). Not needed with `torchscript`. */
+  weights?: string;
+  /** Path of a self-contained model written by {@link KModel.save} (fast start). */
+  torchscript?: string;
+  /** TorchScript architecture to fill; defaults to the one shipped for this config's structure. */
+  architecture?: string;
+  /** Defaults to `auto`. */
+  device?: Device;
+  /** Intra-op threads per inference. Defaults to the number of CPUs, at most 8. */
+  threads?: number;
+  /**
+   * How the style row of a voice pack is chosen: `codepoints` (v1.0: characters of the phoneme
+   * string − 1) or `tokens` (v0.19: tokens without pads). Defaults to `codepoints`.
+   */
+  voiceRow?: 'codepoints' | 'tokens';
+}
+
+/** A voice: the path of a `.pt`/`.bin` pack, or its floats (a pack or one 256-wide row). */
+export type VoiceInput = string | Float32Array;
+
+export interface InferOptions {
+  /** Speaking rate; > 1 is faster. Defaults to 1. */
+  speed?: number;
+  /** Seed of the decoder's noise: the same seed gives the same audio. Random by default. */
+  seed?: number;
+  /** Also return the predicted F0 and energy curves. Defaults to false. */
+  curves?: boolean;
+}
+
+export interface InferResult {
+  /** Mono audio at 24 kHz. */
+  audio: Float32Array;
+  /** Predicted frames (600 samples each) per token, both pads included. */
+  durations: Int32Array;
+  /** Token ids fed to the model, with the 0 pads. */
+  tokenIds: Int32Array;
+  /** Characters of the phoneme string that the vocab lacks (dropped, as the official code does). */
+  droppedCharacters: string;
+  /** Row of the voice pack that was used. */
+  voiceRow: number;
+  /** The seed used; pass it again to reproduce this audio. */
+  seed: number;
+  /** F0 curve in Hz, two values per frame (with `curves: true`). */
+  f0?: Float32Array;
+  /** Energy curve, two values per frame (with `curves: true`). */
+  n?: Float32Array;
+}
+
+function defaultThreads(): number {
+  return Math.max(1, Math.min(8, availableParallelism()));
+}
+
+/**
+ * Kokoro's language-blind model: phonemes + voice in, 24 kHz audio out. The counterpart of the
+ * official `KModel`; inference runs on a native thread pool, and any number of calls may be in
+ * flight at once.
+ */
+export class KModel implements AsyncDisposable {
+  /** Device the model runs on, resolved (`cpu`, `cuda`, `cuda:N`). */
+  readonly device: string;
+  /** Intra-op threads per inference. */
+  readonly threads: number;
+  readonly config: KokoroConfig;
+  private native: NativeModel | undefined;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly voiceCache = new Map<string, Promise<VoicePack>>();
+
+  private constructor(native: NativeModel, config: KokoroConfig) {
+    this.native = native;
+    this.config = config;
+    const info = native.info();
+    this.device = info.device;
+    this.threads = info.threads;
+  }
+
+  /** Loads config + checkpoint (or a saved TorchScript model). Runs off the main thread. */
+  static async load(options: KModelLoadOptions): Promise<KModel> {
+    if (typeof options !== 'object' || options === null) {
+      throw new KokoroError(ErrorCode.InvalidArgument, 'KModel.load(options): options must be an object');
+    }
+    const configPath = typeof options.config === 'string' ? options.config : '<config object>';
+    const config = typeof options.config === 'string'
+      ? await readConfig(options.config)
+      : validateConfig(options.config, configPath);
+    if (!options.weights && !options.torchscript) {
+      throw new KokoroError(ErrorCode.InvalidArgument, 'KModel.load: give `weights` (the .pth checkpoint) or `torchscript` (a saved model).');
+    }
+    const threads = options.threads ?? defaultThreads();
+    if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
+      throw new KokoroError(ErrorCode.InvalidArgument, `threads must be an integer in [1, 256], got ${String(threads)}`);
+    }
+    const architecture = options.torchscript ?? options.architecture ?? findArchitecture(config, configPath);
+    const native = await nativeCall(() => loadBinding().loadModel({
+      architecture,
+      ...(options.torchscript ? {} : { checkpoint: options.weights }),
+      structureKey: structureKey(config),
+      device: options.device ?? 'auto',
+      threads,
+      albertHeads: config.plbert.num_attention_heads,
+      albertLayers: config.plbert.num_hidden_layers,
+      voiceRowRule: options.voiceRow ?? 'codepoints',
+      sizes: configSizes(config),
+      vocab: config.vocab,
+    }));
+    return new KModel(native, config);
+  }
+
+  /** Number of parameters (81.8 M for the official v1.0 model). */
+  get parameterCount(): number {
+    return this.requireNative().info().parameters;
+  }
+
+  /**
+   * Synthesises one phoneme string (at most 510 tokens; characters outside the vocab are
+   * dropped). The voice row used is chosen from the phoneme count as the official pipeline does.
+   */
+  async infer(phonemes: string, voice: VoiceInput, options: InferOptions = {}): Promise<InferResult> {
+    const native = this.requireNative();
+    const release = this.track();
+    try {
+      if (typeof phonemes !== 'string') throw new KokoroError(ErrorCode.InvalidArgument, 'phonemes must be a string');
+      const speed = options.speed ?? 1;
+      if (typeof speed !== 'number' || !Number.isFinite(speed) || speed <= 0 || speed > 100) {
+        throw new KokoroError(ErrorCode.InvalidArgument, `speed must be a number in (0, 100], got ${String(speed)}`);
+      }
+      const seed = options.seed;
+      if (seed !== undefined && (!Number.isSafeInteger(seed) || seed < 0)) {
+        throw new KokoroError(ErrorCode.InvalidArgument, `seed must be a non-negative safe integer, got ${String(seed)}`);
+      }
+      const pack = await this.resolveVoice(voice);
+      return await nativeCall(() => native.infer(phonemes, pack.data, speed, seed, options.curves === true));
+    } finally {
+      release();
+    }
+  }
+
+  /** Loads (and caches) a voice pack by path, or wraps given floats. */
+  async resolveVoice(voice: VoiceInput): Promise<VoicePack> {
+    if (voice instanceof Float32Array) return voicePackFromArray(voice);
+    if (typeof voice !== 'string') throw new KokoroError(ErrorCode.BadVoice, 'voice must be a file path or a Float32Array');
+    let pending = this.voiceCache.get(voice);
+    if (!pending) {
+      pending = readVoicePackFile(voice);
+      this.voiceCache.set(voice, pending);
+      pending.catch(() => this.voiceCache.delete(voice));
+    }
+    return pending;
+  }
+
+  /** Writes architecture + weights as one TorchScript file; load it with `{ torchscript }`. */
+  async save(path: string): Promise<void> {
+    const native = this.requireNative();
+    await nativeCall(() => native.save(path));
+  }
+
+  /** Waits for in-flight inferences, then frees native memory. Safe to call twice. */
+  async dispose(): Promise<void> {
+    const native = this.native;
+    if (!native) return;
+    this.native = undefined;
+    await Promise.allSettled([...this.inFlight]);
+    this.voiceCache.clear();
+    native.dispose();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
+  }
+
+  /** @internal The native handle, for streams started by {@link KokoroModel}. */
+  nativeHandle(): NativeModel {
+    return this.requireNative();
+  }
+
+  /** @internal Counts a stream as in flight until the returned function is called. */
+  track(): () => void {
+    let release!: () => void;
+    const done = new Promise<void>((resolve) => { release = resolve; });
+    this.inFlight.add(done);
+    return () => {
+      this.inFlight.delete(done);
+      release();
+    };
+  }
+
+  private requireNative(): NativeModel {
+    if (!this.native) throw new KokoroError(ErrorCode.Disposed, 'this KModel was disposed; load it again to use it');
+    return this.native;
+  }
+}

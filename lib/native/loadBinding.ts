@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+import { ErrorCode, KokoroError } from '../errors.js';
+import type { NativeBinding } from './binding.js';
+
+/** Root of the installed package (holds package.json, build/, prebuilds/, models/). */
+export const packageRoot = join(__dirname, '..', '..');
+
+let cached: NativeBinding | undefined;
+
+function explain(failures: string[]): string {
+  const all = failures.join('\n');
+  const lines = ['kokoro-native could not load its native addon.', ...failures.map((f) => `  - ${f}`)];
+  const missing = /lib(torch|c10)[^:\s]*\.so[^:\s]*: cannot open shared object file/.exec(all);
+  const tips = ['Possible solutions:'];
+  if (missing) {
+    tips.push(
+      `  - libtorch is missing (${missing[0].split(':')[0]}). On Debian/Ubuntu: sudo apt-get install libtorch1.13 (or libtorch-dev to build from source).`,
+      '  - To use another libtorch (a CUDA build, or the one inside a Python torch install), rebuild against it:',
+      "      LIBTORCH=$(python3 -c 'import torch,os;print(os.path.dirname(torch.__file__))') npm rebuild kokoro-native",
+      '    and make its lib/ folder findable (LD_LIBRARY_PATH) if it is not where it was at build time.',
+    );
+  }
+  if (/libespeak-ng/.test(all)) tips.push('  - libespeak-ng is missing. On Debian/Ubuntu: sudo apt-get install libespeak-ng1');
+  if (/undefined symbol/.test(all)) {
+    tips.push('  - The addon was built against a different libtorch than the one found now. Rebuild: npm rebuild kokoro-native');
+  }
+  if (/No native build was found|Cannot find module/.test(all)) {
+    tips.push('  - No prebuilt binary fits this platform. Build from source: sudo apt-get install cmake g++ libtorch-dev && npm rebuild kokoro-native');
+  }
+  return [...lines, ...tips].join('\n');
+}
+
+/**
+ * Loads the addon: a local build (build/Release) first, then prebuilds through node-gyp-build.
+ * Collects every failure so the message explains what is missing and how to fix it.
+ */
+export function loadBinding(): NativeBinding {
+  if (cached) return cached;
+  const require = createRequire(join(packageRoot, 'package.json'));
+  const failures: string[] = [];
+  const override = process.env.KOKORO_NATIVE_ADDON;
+  const candidates = override ? [override] : [join(packageRoot, 'build', 'Release', 'kokoro_native.node')];
+  for (const candidate of candidates) {
+    if (!existsSync(candidate)) {
+      if (override) failures.push(`${candidate}: file not found (from KOKORO_NATIVE_ADDON)`);
+      continue;
+    }
+    try {
+      cached = require(candidate) as NativeBinding;
+      return cached;
+    } catch (error) {
+      failures.push(`${candidate}: ${(error as Error).message}`);
+    }
+  }
+  if (!override) {
+    try {
+      const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
+      cached = nodeGypBuild(packageRoot) as NativeBinding;
+      return cached;
+    } catch (error) {
+      failures.push(`prebuilds in ${join(packageRoot, 'prebuilds')}: ${(error as Error).message}`);
+    }
+  }
+  throw new KokoroError(ErrorCode.NativeLoadFailed, explain(failures));
+}
+
+/** Folder of the package's shipped TorchScript architectures. */
+export const architectureDir = join(packageRoot, 'models', 'arch');

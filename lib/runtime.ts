@@ -1,0 +1,10 @@
+import type { NativeRuntimeInfo } from './native/binding.js';
+import { loadBinding } from './native/loadBinding.js';
+
+/** What this process runs with: libtorch version, BLAS library and threads, CUDA. */
+export type RuntimeInfo = NativeRuntimeInfo;
+
+/** Reports the native runtime (loads the addon if needed). */
+export function runtimeInfo(): RuntimeInfo {
+  return loadBinding().runtimeInfo();
+}

@@ -1,0 +1,130 @@
+// Entry point of the native addon. The JS side reaches it only through lib/native/binding.ts.
+#include <napi.h>
+
+#include <memory>
+
+#include "core/Checkpoint.h"
+#include "core/Error.h"
+#include "core/KokoroModel.h"
+#include "core/Runtime.h"
+#include "napi/AddonData.h"
+#include "napi/ErrorBridge.h"
+#include "napi/Marshal.h"
+#include "napi/ModelWrap.h"
+#include "napi/PromiseWorker.h"
+#include "napi/StreamWrap.h"
+
+namespace kokoro::napi {
+namespace {
+
+// loadModel(spec) -> Promise<NativeModel>
+Napi::Value loadModel(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ModelSpec spec;
+  try {
+    if (!info[0].IsObject()) throw KokoroError(codes::kInvalidArgument, "loadModel(spec): spec must be an object");
+    spec = readModelSpec(info[0].As<Napi::Object>());
+    spec.device = resolveDevice(spec.device);
+  } catch (...) {
+    throw makeJsError(env, classifyCurrentException("loading the model"));
+  }
+  return PromiseWorker<std::shared_ptr<const KokoroModel>>::queue(
+      env, "loading the model",
+      [spec = std::move(spec)]() {
+        applyThreadCount(spec.threads);
+        return KokoroModel::load(spec);
+      },
+      [](Napi::Env env, std::shared_ptr<const KokoroModel>& model) { return ModelWrap::wrap(env, model); });
+}
+
+struct TensorFile {
+  std::vector<float> values;
+  std::vector<int64_t> shape;
+};
+
+// readVoicePack(path) -> Promise<{ data: Float32Array, shape: number[] }>
+Napi::Value readVoicePack(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsString()) throw makeJsError(env, {codes::kInvalidArgument, "readVoicePack(path): path must be a string"});
+  std::string path = info[0].As<Napi::String>().Utf8Value();
+  return PromiseWorker<TensorFile>::queue(
+      env, "reading voice pack " + path,
+      [path]() {
+        at::Tensor tensor = readTensorFile(path).to(at::kFloat).contiguous();
+        TensorFile file;
+        file.shape = tensor.sizes().vec();
+        file.values.assign(tensor.data_ptr<float>(), tensor.data_ptr<float>() + tensor.numel());
+        return file;
+      },
+      [](Napi::Env env, TensorFile& file) -> Napi::Value {
+        Napi::Object out = Napi::Object::New(env);
+        Napi::Array shape = Napi::Array::New(env, file.shape.size());
+        for (size_t i = 0; i < file.shape.size(); ++i) shape.Set(i, static_cast<double>(file.shape[i]));
+        out.Set("shape", shape);
+        out.Set("data", toFloat32Array(env, std::move(file.values)));
+        return out;
+      });
+}
+
+// inspectCheckpoint(path) -> Promise<Array<[name, shape]>>: the tensors after folding, for
+// diagnostics and tests of the reader.
+Napi::Value inspectCheckpoint(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsString()) throw makeJsError(env, {codes::kInvalidArgument, "inspectCheckpoint(path): path must be a string"});
+  std::string path = info[0].As<Napi::String>().Utf8Value();
+  using Listing = std::vector<std::pair<std::string, std::vector<int64_t>>>;
+  return PromiseWorker<Listing>::queue(
+      env, "reading checkpoint " + path,
+      [path]() {
+        Listing listing;
+        for (const auto& [name, tensor] : readOfficialCheckpoint(path)) listing.emplace_back(name, tensor.sizes().vec());
+        return listing;
+      },
+      [](Napi::Env env, Listing& listing) -> Napi::Value {
+        Napi::Array out = Napi::Array::New(env, listing.size());
+        for (size_t i = 0; i < listing.size(); ++i) {
+          Napi::Array shape = Napi::Array::New(env, listing[i].second.size());
+          for (size_t d = 0; d < listing[i].second.size(); ++d) shape.Set(d, static_cast<double>(listing[i].second[d]));
+          Napi::Array entry = Napi::Array::New(env, 2);
+          entry.Set(0u, listing[i].first);
+          entry.Set(1u, shape);
+          out.Set(i, entry);
+        }
+        return out;
+      });
+}
+
+Napi::Value runtimeInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RuntimeInfo runtime = queryRuntime();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("torchVersion", runtime.torchVersion);
+  out.Set("blas", runtime.blas);
+  out.Set("blasLibrary", runtime.blasLibrary);
+  out.Set("blasThreads", runtime.blasThreads);
+  out.Set("defaultThreads", runtime.defaultThreads);
+  out.Set("cudaAvailable", runtime.cudaAvailable);
+  out.Set("cudaDeviceCount", runtime.cudaDeviceCount);
+  out.Set("parallelInfo", runtime.parallelInfo);
+  return out;
+}
+
+Napi::Object init(Napi::Env env, Napi::Object exports) {
+  auto data = std::make_unique<AddonData>();
+  data->modelConstructor = Napi::Persistent(ModelWrap::defineClass(env));
+  // STREAM-PENDING
+  env.SetInstanceData(data.release());
+  exports.Set("loadModel", Napi::Function::New<loadModel>(env, "loadModel"));
+  exports.Set("readVoicePack", Napi::Function::New<readVoicePack>(env, "readVoicePack"));
+  exports.Set("inspectCheckpoint", Napi::Function::New<inspectCheckpoint>(env, "inspectCheckpoint"));
+  // STREAM-PENDING2
+  exports.Set("runtimeInfo", Napi::Function::New<runtimeInfo>(env, "runtimeInfo"));
+  return exports;
+}
+
+}  // namespace
+}  // namespace kokoro::napi
+
+static Napi::Object initAddon(Napi::Env env, Napi::Object exports) { return kokoro::napi::init(env, exports); }
+
+NODE_API_MODULE(kokoro_native, initAddon)

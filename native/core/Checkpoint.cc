@@ -1,0 +1,149 @@
+#include "core/Checkpoint.h"
+
+#include <unordered_map>
+
+#include "core/Error.h"
+#include "core/TorchPickle.h"
+#include "core/ZipReader.h"
+
+namespace kokoro {
+namespace {
+
+at::ScalarType scalarType(DType dtype) {
+  switch (dtype) {
+    case DType::Float32: return at::kFloat;
+    case DType::Float64: return at::kDouble;
+    case DType::Float16: return at::kHalf;
+    case DType::BFloat16: return at::kBFloat16;
+    case DType::Int64: return at::kLong;
+    case DType::Int32: return at::kInt;
+    case DType::Int16: return at::kShort;
+    case DType::Int8: return at::kChar;
+    case DType::UInt8: return at::kByte;
+    case DType::Bool: return at::kBool;
+  }
+  return at::kFloat;
+}
+
+// One torch.save file: its archive, the parsed pickle, and the storages read so far.
+class TorchFile {
+ public:
+  explicit TorchFile(const std::string& path) : zip_(path) {
+    std::string pickle;
+    for (const auto& name : zip_.entryNames()) {
+      const size_t slash = name.find('/');
+      if (slash != std::string::npos && name.compare(slash, std::string::npos, "/data.pkl") == 0) {
+        prefix_ = name.substr(0, slash + 1);
+        pickle = name;
+      }
+    }
+    if (pickle.empty()) {
+      throw KokoroError(codes::kBadFormat, path + " is a ZIP file but not a PyTorch checkpoint (no data.pkl). "
+                                                  "Use the official .pth/.pt files.");
+    }
+    root_ = parseTorchPickle(zip_.readEntry(pickle), path);
+  }
+
+  const PickleValue& root() const { return root_; }
+  const std::string& path() const { return zip_.path(); }
+
+  at::Tensor tensor(const TensorRecord& record) {
+    const StorageRef& ref = record.storage;
+    int64_t extent = 1;
+    for (size_t d = 0; d < record.sizes.size(); ++d) {
+      if (record.sizes[d] == 0) extent = 0;
+    }
+    if (extent != 0) {
+      for (size_t d = 0; d < record.sizes.size(); ++d) extent += (record.sizes[d] - 1) * record.strides[d];
+    }
+    if (ref.numel > (uint64_t{1} << 40) || static_cast<uint64_t>(record.offset) + extent > ref.numel) {
+      throw KokoroError(codes::kBadFormat, path() + " is corrupt: a tensor reaches past the end of storage '" +
+                                               ref.key + "'. Re-download it.");
+    }
+    auto it = storages_.find(ref.key);
+    if (it == storages_.end()) {
+      at::Tensor storage = at::empty({static_cast<int64_t>(ref.numel)}, at::TensorOptions().dtype(scalarType(ref.dtype)));
+      zip_.readEntryInto(prefix_ + "data/" + ref.key, storage.data_ptr(), ref.numel * elementSize(ref.dtype));
+      it = storages_.emplace(ref.key, storage).first;
+    }
+    return it->second.as_strided(record.sizes, record.strides, record.offset);
+  }
+
+ private:
+  ZipReader zip_;
+  std::string prefix_;
+  PickleValue root_;
+  std::unordered_map<std::string, at::Tensor> storages_;
+};
+
+[[noreturn]] void notACheckpoint(const std::string& path, const std::string& what) {
+  throw KokoroError(codes::kBadFormat, path + " is not a Kokoro checkpoint: " + what +
+                                           ". Expected the official layout (a dict of state dicts: bert, "
+                                           "bert_encoder, predictor, text_encoder, decoder).");
+}
+
+bool endsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+NamedTensors readOfficialCheckpoint(const std::string& path) {
+  TorchFile file(path);
+  const PickleValue& root = file.root();
+  if (root.kind != PickleValue::Kind::Dict) notACheckpoint(path, "its top level is not a dict");
+  NamedTensors raw;
+  std::unordered_map<std::string, size_t> index;
+  for (const auto& [section, state] : *root.pairs) {
+    if (section.kind != PickleValue::Kind::String || state.kind != PickleValue::Kind::Dict) {
+      notACheckpoint(path, "a top-level entry is not a named state dict");
+    }
+    for (const auto& [key, value] : *state.pairs) {
+      if (key.kind != PickleValue::Kind::String || value.kind != PickleValue::Kind::Tensor) {
+        notACheckpoint(path, "state dict '" + section.text + "' holds something other than tensors");
+      }
+      std::string name = key.text.rfind("module.", 0) == 0 ? key.text.substr(7) : key.text;
+      name = section.text + "." + name;
+      if (name == "bert.embeddings.position_ids") continue;  // a buffer of positions, not weights
+      index[name] = raw.size();
+      raw.emplace_back(name, file.tensor(*value.tensor));
+    }
+  }
+  // Weight norm is folded once, here: weight = g * v / ||v|| (norm over all dims but 0).
+  NamedTensors folded;
+  for (const auto& [name, tensor] : raw) {
+    if (endsWith(name, ".weight_g")) {
+      const std::string base = name.substr(0, name.size() - 2);
+      if (!index.count(base + "_v")) {
+        throw KokoroError(codes::kCheckpointMismatch, path + " has '" + name + "' without its '" + base + "_v'");
+      }
+      continue;
+    }
+    if (endsWith(name, ".weight_v")) {
+      const std::string base = name.substr(0, name.size() - 2);
+      auto g = index.find(base + "_g");
+      if (g == index.end()) {
+        throw KokoroError(codes::kCheckpointMismatch, path + " has '" + name + "' without its '" + base + "_g'");
+      }
+      const at::Tensor& gain = raw[g->second].second;
+      if (gain.dim() != tensor.dim() || gain.size(0) != tensor.size(0)) {
+        throw KokoroError(codes::kCheckpointMismatch, path + ": '" + base + "_g' does not match '" + name + "'");
+      }
+      folded.emplace_back(base, at::_weight_norm(tensor.to(at::kFloat), gain.to(at::kFloat), 0));
+      continue;
+    }
+    folded.emplace_back(name, tensor);
+  }
+  return folded;
+}
+
+at::Tensor readTensorFile(const std::string& path) {
+  TorchFile file(path);
+  if (file.root().kind != PickleValue::Kind::Tensor) {
+    throw KokoroError(codes::kBadVoice, path + " holds no single tensor: a voice pack is a torch.save'd float32 "
+                                               "tensor [510, 1, 256].");
+  }
+  return file.tensor(*file.root().tensor).clone();
+}
+
+}  // namespace kokoro

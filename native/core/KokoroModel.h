@@ -1,0 +1,85 @@
+// Kokoro as a TorchScript module filled with an official checkpoint's tensors, and the one
+// inference entry point. Immutable once loaded: any number of threads may call infer().
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <ATen/ATen.h>
+#include <torch/script.h>
+
+#include "core/Vocab.h"
+
+namespace kokoro {
+
+// How a voice pack's row is chosen for an utterance.
+enum class VoiceRowRule {
+  kCodePointsMinusOne,  // v1.0: row = code points of the phoneme string - 1 (dropped ones count)
+  kTokenCount,          // v0.19: row = number of tokens without pads
+};
+
+struct ModelSpec {
+  std::string architecturePath;  // TorchScript: the shipped empty architecture, or a saved model
+  std::string checkpointPath;    // official .pth; empty when architecturePath holds the weights
+  std::string structureKey;      // from config.json, must equal the architecture's
+  std::unordered_map<std::string, int64_t> sizes;  // config sizes named as in the shape spec
+  int64_t albertHeads = 0;
+  int64_t albertLayers = 0;
+  Vocab vocab;
+  VoiceRowRule voiceRowRule = VoiceRowRule::kCodePointsMinusOne;
+  std::string device = "cpu";    // resolved: "cpu", "cuda", "cuda:N"
+  int threads = 1;
+};
+
+struct InferenceRequest {
+  std::string phonemes;
+  at::Tensor voice;              // [rows, 256] float32 pack, or [1, 256] one style row
+  double speed = 1.0;
+  std::optional<uint64_t> seed;  // none: a fresh random seed (reported back)
+  bool withCurves = false;       // also return F0 and N
+};
+
+struct InferenceResult {
+  std::vector<float> audio;      // 24 kHz mono
+  std::vector<int64_t> durations;  // frames per token, pads included
+  std::vector<float> f0, n;      // when requested
+  std::vector<int64_t> tokenIds;
+  std::u32string droppedCharacters;
+  int64_t voiceRow = 0;
+  uint64_t seed = 0;
+};
+
+class KokoroModel {
+ public:
+  static std::shared_ptr<const KokoroModel> load(const ModelSpec& spec);
+
+  InferenceResult infer(const InferenceRequest& request) const;
+  // Writes architecture + weights as one TorchScript file (loads without the checkpoint).
+  void save(const std::string& path) const;
+
+  // Tokens the model would get for `phonemes`, without pads (characters outside the vocab
+  // do not count).
+  size_t tokenCount(const std::string& phonemes) const { return vocab_.encode(phonemes).ids.size() - 2; }
+
+  const std::string& device() const { return device_; }
+  int threads() const { return threads_; }
+  int64_t parameterCount() const { return parameterCount_; }
+  static constexpr int64_t kMaxTokens = 510;
+  static constexpr int64_t kStyleWidth = 256;
+
+ private:
+  KokoroModel() = default;
+
+  mutable torch::jit::Module module_;  // run_method is not const; the module is never mutated
+  Vocab vocab_;
+  VoiceRowRule voiceRowRule_ = VoiceRowRule::kCodePointsMinusOne;
+  std::string device_;
+  int threads_ = 1;
+  int64_t parameterCount_ = 0;
+};
+
+}  // namespace kokoro

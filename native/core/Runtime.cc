@@ -1,0 +1,86 @@
+#include "core/Runtime.h"
+
+#include <dlfcn.h>
+
+#include <ATen/Parallel.h>
+#include <torch/cuda.h>
+
+#include "core/Error.h"
+
+namespace kokoro {
+namespace {
+
+// BLAS is linked by libtorch, not by us: ask the dynamic linker which library serves sgemm_.
+template <typename Fn>
+Fn findSymbol(const char* name) {
+  return reinterpret_cast<Fn>(dlsym(RTLD_DEFAULT, name));
+}
+
+}  // namespace
+
+RuntimeInfo queryRuntime() {
+  RuntimeInfo info;
+  info.torchVersion = KOKORO_TORCH_BUILD_VERSION;
+  void* sgemm = dlsym(RTLD_DEFAULT, "sgemm_");
+  Dl_info where{};
+  if (sgemm != nullptr && dladdr(sgemm, &where) != 0 && where.dli_fname != nullptr) {
+    info.blasLibrary = where.dli_fname;
+  }
+  using ConfigFn = char* (*)();
+  using ThreadsFn = int (*)();
+  if (auto config = findSymbol<ConfigFn>("openblas_get_config")) {
+    info.blas = config();
+    if (auto threads = findSymbol<ThreadsFn>("openblas_get_num_threads")) info.blasThreads = threads();
+  } else if (findSymbol<void*>("mkl_get_max_threads") != nullptr) {
+    info.blas = "Intel MKL";
+  } else if (!info.blasLibrary.empty()) {
+    info.blas = "reference BLAS (" + info.blasLibrary + ")";
+  } else {
+    info.blas = "unknown";
+  }
+  info.defaultThreads = at::get_num_threads();
+  info.cudaAvailable = torch::cuda::is_available();
+  info.cudaDeviceCount = info.cudaAvailable ? static_cast<int>(torch::cuda::device_count()) : 0;
+  info.parallelInfo = at::get_parallel_info();
+  return info;
+}
+
+void applyThreadCount(int threads) {
+  if (threads < 1) return;
+  if (at::get_num_threads() != threads) at::set_num_threads(threads);
+  using SetThreadsFn = void (*)(int);
+  static const auto setBlasThreads = findSymbol<SetThreadsFn>("openblas_set_num_threads");
+  // OpenBLAS's pool is process-wide and serialises concurrent callers; libtorch already
+  // parallelises around BLAS calls, so keep BLAS itself single-threaded.
+  if (setBlasThreads != nullptr) setBlasThreads(1);
+}
+
+std::string resolveDevice(const std::string& device) {
+  const bool cudaAvailable = torch::cuda::is_available();
+  if (device == "auto") return cudaAvailable ? "cuda" : "cpu";
+  if (device == "cpu") return device;
+  if (device == "cuda" || device.rfind("cuda:", 0) == 0) {
+    if (!cudaAvailable) {
+      throw KokoroError(codes::kDeviceUnavailable,
+                        "device '" + device + "' was requested but this libtorch (" +
+                            KOKORO_TORCH_BUILD_VERSION +
+                            ") has no usable CUDA device. Use device 'cpu' or 'auto', or rebuild "
+                            "kokoro-native against a CUDA libtorch (LIBTORCH=/path/to/libtorch "
+                            "npm rebuild kokoro-native).");
+    }
+    if (device.size() > 5) {
+      const std::string index = device.substr(5);
+      const bool numeric = !index.empty() && index.find_first_not_of("0123456789") == std::string::npos;
+      if (!numeric || std::stoll(index) >= static_cast<long long>(torch::cuda::device_count())) {
+        throw KokoroError(codes::kDeviceUnavailable,
+                          "device '" + device + "' does not exist: " +
+                              std::to_string(torch::cuda::device_count()) + " CUDA device(s) visible.");
+      }
+    }
+    return device;
+  }
+  throw KokoroError(codes::kInvalidArgument,
+                    "unknown device '" + device + "': use 'cpu', 'cuda', 'cuda:N' or 'auto'");
+}
+
+}  // namespace kokoro

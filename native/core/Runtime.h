@@ -1,0 +1,29 @@
+// What the process runs with: libtorch version, BLAS library, threads, CUDA.
+#pragma once
+
+#include <string>
+
+namespace kokoro {
+
+struct RuntimeInfo {
+  std::string torchVersion;       // the libtorch this addon was built against
+  std::string blas;               // e.g. "OpenBLAS 0.3.21 ..." or "reference BLAS (/usr/lib/...)"
+  std::string blasLibrary;        // path of the shared object providing sgemm_, if found
+  int blasThreads = 0;            // OpenBLAS's own pool size (0 if not OpenBLAS)
+  int defaultThreads = 1;         // libtorch intra-op threads of a fresh thread
+  bool cudaAvailable = false;
+  int cudaDeviceCount = 0;
+  std::string parallelInfo;       // libtorch's own description of its thread pools
+};
+
+RuntimeInfo queryRuntime();
+
+// Intra-op threads for the calling thread (libtorch keeps this per OS thread with OpenMP) and
+// the BLAS pool size. Called on each inference thread before it runs.
+void applyThreadCount(int threads);
+
+// Throws KokoroError(kDeviceUnavailable) when `device` ("cpu", "cuda", "cuda:N") cannot be
+// used; "auto" resolves to "cuda" when available else "cpu". Returns the resolved device.
+std::string resolveDevice(const std::string& device);
+
+}  // namespace kokoro

@@ -1,0 +1,109 @@
+#include "napi/Marshal.h"
+
+#include <memory>
+
+#include "core/Error.h"
+
+namespace kokoro::napi {
+
+std::string requireString(const Napi::Object& options, const char* key) {
+  Napi::Value value = options.Get(key);
+  if (!value.IsString()) {
+    throw KokoroError(codes::kInvalidArgument, std::string("option '") + key + "' must be a string");
+  }
+  return value.As<Napi::String>().Utf8Value();
+}
+
+namespace {
+
+int64_t requireInteger(const Napi::Object& object, const std::string& key) {
+  Napi::Value value = object.Get(key);
+  if (!value.IsNumber()) {
+    throw KokoroError(codes::kInvalidArgument, "option '" + key + "' must be a number");
+  }
+  return value.As<Napi::Number>().Int64Value();
+}
+
+}  // namespace
+
+ModelSpec readModelSpec(const Napi::Object& options) {
+  ModelSpec spec;
+  spec.architecturePath = requireString(options, "architecture");
+  if (options.Get("checkpoint").IsString()) spec.checkpointPath = requireString(options, "checkpoint");
+  spec.structureKey = requireString(options, "structureKey");
+  spec.device = requireString(options, "device");
+  spec.threads = static_cast<int>(requireInteger(options, "threads"));
+  spec.albertHeads = requireInteger(options, "albertHeads");
+  spec.albertLayers = requireInteger(options, "albertLayers");
+  spec.voiceRowRule = requireString(options, "voiceRowRule") == "tokens" ? VoiceRowRule::kTokenCount
+                                                                          : VoiceRowRule::kCodePointsMinusOne;
+  Napi::Object sizes = options.Get("sizes").As<Napi::Object>();
+  Napi::Array sizeNames = sizes.GetPropertyNames();
+  for (uint32_t i = 0; i < sizeNames.Length(); ++i) {
+    const std::string name = sizeNames.Get(i).As<Napi::String>().Utf8Value();
+    spec.sizes[name] = requireInteger(sizes, name);
+  }
+  Napi::Object vocab = options.Get("vocab").As<Napi::Object>();
+  Napi::Array symbols = vocab.GetPropertyNames();
+  std::unordered_map<char32_t, int64_t> ids;
+  for (uint32_t i = 0; i < symbols.Length(); ++i) {
+    const std::string symbol = symbols.Get(i).As<Napi::String>().Utf8Value();
+    const std::u32string codePoints = decodeUtf8(symbol);
+    if (codePoints.size() != 1) {
+      throw KokoroError(codes::kBadConfig, "config.json vocab key '" + symbol + "' is not one character");
+    }
+    ids[codePoints[0]] = requireInteger(vocab, symbol);
+  }
+  spec.vocab = Vocab(std::move(ids));
+  return spec;
+}
+
+at::Tensor readVoice(const Napi::Value& value) {
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    throw KokoroError(codes::kBadVoice, "voice must be a Float32Array");
+  }
+  Napi::Float32Array array = value.As<Napi::Float32Array>();
+  const size_t length = array.ElementLength();
+  if (length == 0 || length % KokoroModel::kStyleWidth != 0) {
+    throw KokoroError(codes::kBadVoice, "voice Float32Array has " + std::to_string(length) +
+                                            " values: expected a multiple of 256 (rows of a voice pack)");
+  }
+  const auto rows = static_cast<int64_t>(length / KokoroModel::kStyleWidth);
+  return at::from_blob(array.Data(), {rows, KokoroModel::kStyleWidth}, at::kFloat).clone();
+}
+
+Napi::Float32Array toFloat32Array(Napi::Env env, std::vector<float>&& values) {
+  auto owned = std::make_unique<std::vector<float>>(std::move(values));
+  const size_t count = owned->size();
+  float* data = owned->data();
+  // The ArrayBuffer borrows the vector's memory; the finalizer takes ownership back.
+  Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(
+      env, data, count * sizeof(float),
+      [](Napi::Env, void*, std::vector<float>* hint) { std::unique_ptr<std::vector<float>> reclaim(hint); },
+      owned.get());
+  owned.release();
+  return Napi::Float32Array::New(env, count, buffer, 0);
+}
+
+Napi::Value toJs(Napi::Env env, InferenceResult& result) {
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("audio", toFloat32Array(env, std::move(result.audio)));
+  Napi::Int32Array durations = Napi::Int32Array::New(env, result.durations.size());
+  for (size_t i = 0; i < result.durations.size(); ++i) durations[i] = static_cast<int32_t>(result.durations[i]);
+  out.Set("durations", durations);
+  Napi::Int32Array tokens = Napi::Int32Array::New(env, result.tokenIds.size());
+  for (size_t i = 0; i < result.tokenIds.size(); ++i) tokens[i] = static_cast<int32_t>(result.tokenIds[i]);
+  out.Set("tokenIds", tokens);
+  std::string dropped;
+  for (char32_t cp : result.droppedCharacters) dropped += encodeUtf8(cp);
+  out.Set("droppedCharacters", dropped);
+  out.Set("voiceRow", Napi::Number::New(env, static_cast<double>(result.voiceRow)));
+  out.Set("seed", Napi::Number::New(env, static_cast<double>(result.seed)));
+  if (!result.f0.empty()) {
+    out.Set("f0", toFloat32Array(env, std::move(result.f0)));
+    out.Set("n", toFloat32Array(env, std::move(result.n)));
+  }
+  return out;
+}
+
+}  // namespace kokoro::napi

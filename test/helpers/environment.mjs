@@ -1,0 +1,32 @@
+// Where the tests find the shared fixtures, Python and generated models. Plain JS so that the
+// test runner and the TypeScript tests share it.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const sharedDir = process.env.KOKORO_SHARED_DIR ?? resolve(repoRoot, '..', 'shared');
+export const hasShared = existsSync(join(sharedDir, 'fixtures', 'kokoro-tiny', 'model.pth'));
+export const sharedMissingMessage =
+  `needs the shared fixtures at ${sharedDir} (the ../shared folder beside the repository; CI always has it)`;
+
+export function fullModelPath() {
+  return join(repoRoot, '.test-artifacts', 'full-size-random', 'kokoro-random.pth');
+}
+
+let python;
+/** A python3 that can import torch, or undefined. */
+export function findPythonWithTorch() {
+  if (python !== undefined) return python || undefined;
+  python = '';
+  for (const candidate of [process.env.KOKORO_PYTHON, '/usr/bin/python3', 'python3']) {
+    if (!candidate) continue;
+    const probe = spawnSync(candidate, ['-c', 'import torch, numpy'], { stdio: 'ignore' });
+    if (probe.status === 0) {
+      python = candidate;
+      break;
+    }
+  }
+  return python || undefined;
+}
