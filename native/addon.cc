@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "core/Checkpoint.h"
+#include "core/EspeakPhonemizer.h"
 #include "core/Error.h"
 #include "core/KokoroModel.h"
 #include "core/Runtime.h"
@@ -94,6 +95,26 @@ Napi::Value inspectCheckpoint(const Napi::CallbackInfo& info) {
       });
 }
 
+// phonemize(text, espeakLanguageCode) -> Promise<string>: espeak-ng phonemes in Kokoro symbols,
+// computed on the thread pool (espeak itself is serialised inside EspeakPhonemizer).
+Napi::Value phonemize(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsString() || !info[1].IsString()) {
+    throw makeJsError(env, {codes::kInvalidArgument, "phonemize(text, language): both must be strings"});
+  }
+  std::string text = info[0].As<Napi::String>().Utf8Value();
+  const std::string code = info[1].As<Napi::String>().Utf8Value();
+  EspeakLanguage language;
+  try {
+    language = espeakLanguageFromCode(code.size() == 1 ? code[0] : '?');
+  } catch (...) {
+    throw makeJsError(env, classifyCurrentException("phonemizing"));
+  }
+  return PromiseWorker<std::string>::queue(
+      env, "phonemizing", [text, language]() { return EspeakPhonemizer::shared().phonemize(text, language); },
+      [](Napi::Env env, std::string& phonemes) -> Napi::Value { return Napi::String::New(env, phonemes); });
+}
+
 Napi::Value runtimeInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   RuntimeInfo runtime = queryRuntime();
@@ -112,12 +133,13 @@ Napi::Value runtimeInfo(const Napi::CallbackInfo& info) {
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   auto data = std::make_unique<AddonData>();
   data->modelConstructor = Napi::Persistent(ModelWrap::defineClass(env));
-  // STREAM-PENDING
+  data->streamConstructor = Napi::Persistent(StreamWrap::defineClass(env));
   env.SetInstanceData(data.release());
   exports.Set("loadModel", Napi::Function::New<loadModel>(env, "loadModel"));
   exports.Set("readVoicePack", Napi::Function::New<readVoicePack>(env, "readVoicePack"));
   exports.Set("inspectCheckpoint", Napi::Function::New<inspectCheckpoint>(env, "inspectCheckpoint"));
-  // STREAM-PENDING2
+  exports.Set("startStream", Napi::Function::New<StreamWrap::start>(env, "startStream"));
+  exports.Set("phonemize", Napi::Function::New<phonemize>(env, "phonemize"));
   exports.Set("runtimeInfo", Napi::Function::New<runtimeInfo>(env, "runtimeInfo"));
   return exports;
 }

@@ -1,0 +1,178 @@
+import { ErrorCode, KokoroError } from './errors.js';
+import { KModel, type InferOptions, type VoiceInput } from './KModel.js';
+import { resolveLanguage } from './languages.js';
+import type { NativeStreamChunk } from './native/binding.js';
+import { loadBinding } from './native/loadBinding.js';
+import { createPipeline, sanitizeText, type Pipeline } from './pipeline.js';
+import { iterateNativeStream } from './speechStream.js';
+import { timestampsFor, type TimedSpan } from './timestamps.js';
+import { VoiceLibrary } from './voiceLibrary.js';
+
+/** A voice: a name in the model's voices folder (`af_heart`), a mix (`af_bella(2)+af_sky(1)`), a path, or floats. */
+export type Voice = VoiceInput;
+
+export interface GenerateOptions {
+  /** Voice name, mix, path or Float32Array. */
+  voice: Voice;
+  /** Language code or alias (`a`, `en-us`, `ja`, …). */
+  lang: string;
+  /** Speaking rate; defaults to 1. */
+  speed?: number;
+  /** Seed of the decoder noise; chunk i uses seed + i. Random by default. */
+  seed?: number;
+  /** Stops generation; the iteration then rejects with code KOKORO_ABORTED. */
+  signal?: AbortSignal;
+}
+
+/** One chunk of generated speech. */
+export interface GenerateResult {
+  /** Position of the chunk in the stream. */
+  index: number;
+  /** The text this chunk speaks, and where it lies in the input (UTF-8 byte offsets). */
+  graphemes: string;
+  textRange: [number, number];
+  phonemes: string;
+  /** Mono audio at 24 kHz. */
+  audio: Float32Array;
+  /** Frames per token (pads included). */
+  durations: Int32Array;
+  /** Per-token and per-word times in seconds from the chunk's start. */
+  tokens: TimedSpan[];
+  words: TimedSpan[];
+  seed: number;
+}
+
+/** The chunks of one {@link KokoroModel.generate} call. */
+export interface GenerationStream extends AsyncGenerator<GenerateResult, void, undefined> {
+  /** Chunks synthesized natively so far (at most a couple ahead of those consumed). */
+  readonly produced: number;
+}
+
+export interface ForwardOptions extends Omit<GenerateOptions, 'voice' | 'lang'> {}
+
+/**
+ * A loaded Kokoro model with its text front ends: the wrapper of the design
+ * (KokoroV1Wrapper), with per-language pipelines cached and speech streamed chunk by chunk.
+ */
+export class KokoroModel implements AsyncDisposable {
+  private readonly pipelines = new Map<string, Promise<Pipeline>>();
+  private readonly voices: VoiceLibrary;
+
+  constructor(readonly kmodel: KModel, voicesDir: string | undefined, readonly version: string) {
+    this.voices = new VoiceLibrary(voicesDir);
+  }
+
+  /** The pipeline of a language (cached: the same object for every call with that language). */
+  async getPipeline(langCode: string): Promise<Pipeline> {
+    const language = resolveLanguage(langCode);
+    let pipeline = this.pipelines.get(language.code);
+    if (!pipeline) {
+      pipeline = createPipeline(language.code);
+      this.pipelines.set(language.code, pipeline);
+      pipeline.catch(() => this.pipelines.delete(language.code));
+    }
+    return pipeline;
+  }
+
+  /** Phonemes of `text` in a language, as the model will read them (symbols outside its vocab removed). */
+  async phonemize(text: string, lang: string): Promise<string> {
+    const phonemes = await (await this.getPipeline(lang)).phonemize(text);
+    const vocab = this.kmodel.config.vocab;
+    return [...phonemes].filter((symbol) => vocab[symbol] !== undefined).join('');
+  }
+
+  /** The voice pack a voice spec resolves to (cached). */
+  getVoice(voice: Voice) {
+    return this.voices.get(voice);
+  }
+
+  /**
+   * Speech for `text`, chunk by chunk (sentences; long ones split under the model's 510 tokens),
+   * with timestamps. Breaking out of the loop stops the native work.
+   */
+  generate(text: string, options: GenerateOptions): GenerationStream {
+    const progress = { produced: () => 0 };
+    const stream = this.runGeneration(text, options, progress) as GenerationStream;
+    Object.defineProperty(stream, 'produced', { get: () => progress.produced() });
+    return stream;
+  }
+
+  private async *runGeneration(text: string, options: GenerateOptions, progress: { produced: () => number }
+  ): AsyncGenerator<GenerateResult, void, undefined> {
+    if (typeof text !== 'string') throw new KokoroError(ErrorCode.InvalidArgument, 'text must be a string');
+    if (typeof options !== 'object' || options === null) {
+      throw new KokoroError(ErrorCode.InvalidArgument, 'generate(text, { voice, lang }): options are required');
+    }
+    const speed = options.speed ?? 1;
+    if (typeof speed !== 'number' || !Number.isFinite(speed) || speed <= 0 || speed > 100) {
+      throw new KokoroError(ErrorCode.InvalidArgument, `speed must be a number in (0, 100], got ${String(speed)}`);
+    }
+    if (options.seed !== undefined && (!Number.isSafeInteger(options.seed) || options.seed < 0)) {
+      throw new KokoroError(ErrorCode.InvalidArgument, `seed must be a non-negative safe integer, got ${String(options.seed)}`);
+    }
+    const pipeline = await this.getPipeline(options.lang);
+    const voice = await this.voices.get(options.voice);
+    options.signal?.throwIfAborted?.();
+    const native = this.kmodel.nativeHandle();
+    const frontEnd = pipeline.streamFrontEnd;
+    const chunks = iterateNativeStream((onEvent) => loadBinding().startStream(
+      native, sanitizeText(text), voice.data, speed, options.seed,
+      'espeakLanguage' in frontEnd ? frontEnd.espeakLanguage : null,
+      'phonemize' in frontEnd ? frontEnd.phonemize : null,
+      onEvent), options.signal);
+    progress.produced = () => chunks.produced;
+    const release = this.kmodel.track();
+    try {
+      for await (const chunk of chunks) yield this.toResult(chunk);
+    } finally {
+      await chunks.return?.();
+      release();
+    }
+  }
+
+  /** The design's `forward`: audio chunks (Float32Array, 24 kHz) for `text`. */
+  async *forward(text: string, voice: Voice, langCode: string, options: ForwardOptions = {}): AsyncGenerator<Float32Array, void, undefined> {
+    for await (const chunk of this.generate(text, { ...options, voice, lang: langCode })) yield chunk.audio;
+  }
+
+  /** All the audio of `text` at once. */
+  async synthesize(text: string, options: GenerateOptions): Promise<Float32Array> {
+    const parts: Float32Array[] = [];
+    for await (const chunk of this.generate(text, options)) parts.push(chunk.audio);
+    const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    let offset = 0;
+    for (const part of parts) {
+      out.set(part, offset);
+      offset += part.length;
+    }
+    return out;
+  }
+
+  /** Phonemes straight to audio (no text front end). */
+  infer(phonemes: string, voice: Voice, options: InferOptions = {}) {
+    return this.voices.get(voice).then((pack) => this.kmodel.infer(phonemes, pack.data, options));
+  }
+
+  async dispose(): Promise<void> {
+    await this.kmodel.dispose();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
+  }
+
+  private toResult(chunk: NativeStreamChunk): GenerateResult {
+    const { tokens, words } = timestampsFor(chunk.phonemes, chunk.graphemes, chunk.durations, this.kmodel.config.vocab);
+    return {
+      index: chunk.index,
+      graphemes: chunk.graphemes,
+      textRange: [chunk.textStart, chunk.textEnd],
+      phonemes: chunk.phonemes,
+      audio: chunk.audio,
+      durations: chunk.durations,
+      tokens,
+      words,
+      seed: chunk.seed,
+    };
+  }
+}

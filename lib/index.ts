@@ -1,0 +1,17 @@
+/**
+ * kokoro-native: Kokoro-82M text-to-speech for Node.js on libtorch.
+ * @packageDocumentation
+ */
+export { KModel, MAX_TOKENS, SAMPLE_RATE, SAMPLES_PER_FRAME } from './KModel.js';
+export type { Device, InferOptions, InferResult, KModelLoadOptions, VoiceInput } from './KModel.js';
+export { readConfig, type KokoroConfig } from './config.js';
+export { ErrorCode, KokoroError } from './errors.js';
+export { readVoicePackFile, type VoicePack } from './voices.js';
+export { runtimeInfo, type RuntimeInfo } from './runtime.js';
+export { ModelManager, type ModelManagerOptions } from './ModelManager.js';
+export { KokoroModel, type ForwardOptions, type GenerateOptions, type GenerateResult, type GenerationStream, type Voice } from './KokoroModel.js';
+export { LANGUAGES, resolveLanguage, type LanguageCode, type LanguageInfo } from './languages.js';
+export type { Pipeline } from './pipeline.js';
+export type { TimedSpan } from './timestamps.js';
+export { defaultModelsDir, MODEL_VERSIONS, type ModelVersion } from './paths.js';
+export { parseVoiceSpec } from './voiceLibrary.js';

@@ -1,0 +1,21 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * The models folder: the constructor option, else `KOKORO_MODELS_DIR`, else the download cache
+ * `$XDG_CACHE_HOME/kokoro-native` (default `~/.cache/kokoro-native`). Every environment variable
+ * the package reads is read here.
+ */
+export function defaultModelsDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.KOKORO_MODELS_DIR) return env.KOKORO_MODELS_DIR;
+  const cache = env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(cache, 'kokoro-native');
+}
+
+/** Model versions and where their files live inside a models folder (the Hugging Face layout). */
+export const MODEL_VERSIONS = {
+  'v1.0': { folder: 'v1_0', checkpoint: 'kokoro-v1_0.pth', voiceRow: 'codepoints' },
+  'v0.19': { folder: 'v0_19', checkpoint: 'kokoro-v0_19.pth', voiceRow: 'tokens' },
+} as const;
+
+export type ModelVersion = keyof typeof MODEL_VERSIONS;

@@ -1,0 +1,60 @@
+#include "core/SpeechStream.h"
+
+#include <vector>
+
+#include "core/Error.h"
+
+namespace kokoro {
+
+SpeechStream::SpeechStream(SpeechStreamOptions options)
+    : options_(std::move(options)), queue_(options_.lookahead) {}
+
+void SpeechStream::run(const std::function<void(SpeechChunk&&)>& deliver) {
+  TextChunker chunker(options_.text);
+  // Pieces whose phonemes were too long come back here, split in two; the head goes first.
+  std::vector<TextPiece> pending;
+  size_t index = 0;
+  while (!queue_.cancelled()) {
+    TextPiece piece;
+    if (!pending.empty()) {
+      piece = std::move(pending.back());
+      pending.pop_back();
+    } else if (auto next = chunker.next()) {
+      piece = std::move(*next);
+    } else {
+      return;
+    }
+    piece = trimmed(piece);
+    if (piece.text.empty()) continue;
+
+    std::string phonemes = options_.phonemize(piece.text);
+    const size_t tokens = options_.model->tokenCount(phonemes);
+    if (tokens == 0) continue;  // nothing pronounceable (symbols only): no chunk
+    if (tokens > static_cast<size_t>(KokoroModel::kMaxTokens)) {
+      if (auto halves = TextChunker::splitAtWeakestBoundary(piece)) {
+        pending.push_back(std::move(halves->second));
+        pending.push_back(std::move(halves->first));
+        continue;
+      }
+      throw KokoroError(codes::kInputTooLong, "one character of text gave " + std::to_string(tokens) +
+                                                  " phoneme tokens; the model takes at most 510");
+    }
+    if (!queue_.acquire()) return;
+
+    InferenceRequest request;
+    request.phonemes = phonemes;
+    request.voice = options_.voice;
+    request.speed = options_.speed;
+    if (options_.seed) request.seed = *options_.seed + index;
+    SpeechChunk chunk;
+    chunk.result = options_.model->infer(request);
+    chunk.index = index++;
+    chunk.text = std::move(piece);
+    chunk.phonemes = std::move(phonemes);
+    produced_.fetch_add(1);
+    if (queue_.cancelled()) return;
+    deliver(std::move(chunk));
+  }
+}
+
+}  // namespace kokoro

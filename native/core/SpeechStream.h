@@ -1,0 +1,59 @@
+// One text-to-speech request as a stream: text -> pieces (TextChunker) -> phonemes (a
+// phonemizer) -> audio (KokoroModel), chunk by chunk, paced by a StreamQueue. Runs on its own
+// producer thread; knows nothing of JavaScript.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <ATen/ATen.h>
+
+#include "core/KokoroModel.h"
+#include "core/StreamQueue.h"
+#include "core/TextChunker.h"
+
+namespace kokoro {
+
+struct SpeechChunk {
+  size_t index = 0;
+  TextPiece text;          // graphemes and their place in the input
+  std::string phonemes;
+  InferenceResult result;
+};
+
+// Text of one piece to phonemes; may be called from the producer thread only.
+using PhonemizeFn = std::function<std::string(const std::string& text)>;
+
+struct SpeechStreamOptions {
+  std::shared_ptr<const KokoroModel> model;
+  std::string text;
+  at::Tensor voice;                 // [rows, 256]
+  double speed = 1.0;
+  std::optional<uint64_t> seed;     // chunk i uses seed + i
+  PhonemizeFn phonemize;
+  size_t lookahead = 2;             // chunks made before the consumer asks
+};
+
+class SpeechStream {
+ public:
+  explicit SpeechStream(SpeechStreamOptions options);
+
+  // Produces every chunk, calling `deliver` for each in order. Returns when the text is done or
+  // the stream was cancelled; throws (after delivering the earlier chunks) on the first error.
+  void run(const std::function<void(SpeechChunk&&)>& deliver);
+
+  StreamQueue& queue() { return queue_; }
+  // Chunks synthesized so far (observable progress; stops growing once cancelled).
+  size_t produced() const { return produced_.load(); }
+
+ private:
+  SpeechStreamOptions options_;
+  StreamQueue queue_;
+  std::atomic<size_t> produced_{0};
+};
+
+}  // namespace kokoro

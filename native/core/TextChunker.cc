@@ -1,0 +1,178 @@
+#include "core/TextChunker.h"
+
+#include <array>
+#include <cctype>
+#include <vector>
+
+#include "core/Vocab.h"
+
+namespace kokoro {
+namespace {
+
+bool isContinuationByte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// Code point starting at byte `i` and its length in bytes (malformed bytes count as one).
+std::pair<char32_t, size_t> codePointAt(const std::string& s, size_t i) {
+  const auto lead = static_cast<unsigned char>(s[i]);
+  size_t len = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 1;
+  if (i + len > s.size()) len = 1;
+  char32_t cp = len == 1 ? lead : lead & (0x7F >> len);
+  for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  return {cp, len};
+}
+
+bool isSpace(char32_t cp) {
+  return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == '\v' || cp == '\f' || cp == 0x85 ||
+         cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
+         cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
+bool isSentenceEnd(char32_t cp) {
+  return cp == '.' || cp == '!' || cp == '?' || cp == 0x2026 /* … */ || cp == 0x3002 /* 。 */ ||
+         cp == 0xFF01 /* ！ */ || cp == 0xFF1F /* ？ */ || cp == 0xFF0E || cp == 0x0964 /* । */;
+}
+
+bool isClosing(char32_t cp) {
+  return cp == '"' || cp == '\'' || cp == ')' || cp == ']' || cp == 0x201D || cp == 0x2019 || cp == 0x300D ||
+         cp == 0x300F || cp == 0xFF09;
+}
+
+// Boundary classes, strongest first; a cut goes after the character.
+int boundaryClass(char32_t cp) {
+  if (isSentenceEnd(cp)) return 0;
+  if (cp == ':' || cp == ';' || cp == 0xFF1A || cp == 0xFF1B) return 1;
+  if (cp == ',' || cp == 0x2014 /* — */ || cp == 0x2013 /* – */ || cp == 0xFF0C || cp == 0x3001) return 2;
+  if (isSpace(cp)) return 3;
+  return 4;
+}
+
+// Lower-cased word before byte `end` (for abbreviation checks).
+std::string wordBefore(const std::string& s, size_t end) {
+  size_t start = end;
+  while (start > 0 && (std::isalpha(static_cast<unsigned char>(s[start - 1])) || s[start - 1] == '.')) --start;
+  std::string word = s.substr(start, end - start);
+  for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return word;
+}
+
+bool isAbbreviation(const std::string& word) {
+  static const std::array<const char*, 16> known = {"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs",
+                                                    "etc", "e.g", "i.e", "mt", "no", "fig", "approx"};
+  for (const char* k : known) {
+    if (word == k) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TextPiece trimmed(const TextPiece& piece) {
+  size_t begin = 0;
+  size_t end = piece.text.size();
+  while (begin < end) {
+    auto [cp, len] = codePointAt(piece.text, begin);
+    if (!isSpace(cp)) break;
+    begin += len;
+  }
+  while (end > begin) {
+    size_t start = end - 1;
+    while (start > begin && isContinuationByte(piece.text[start])) --start;
+    if (!isSpace(codePointAt(piece.text, start).first)) break;
+    end = start;
+  }
+  return {piece.text.substr(begin, end - begin), piece.begin + begin, piece.begin + end};
+}
+
+TextChunker::TextChunker(std::string text, size_t maxPieceBytes)
+    : text_(std::move(text)), maxPieceBytes_(maxPieceBytes) {}
+
+std::optional<TextPiece> TextChunker::next() {
+  while (true) {
+    if (pending_.empty()) {
+      auto sentence = nextSentence();
+      if (!sentence) return std::nullopt;
+      pending_.push_back(std::move(*sentence));
+    }
+    TextPiece piece = trimmed(pending_.back());
+    pending_.pop_back();
+    if (piece.text.empty()) continue;
+    if (piece.text.size() > maxPieceBytes_) {
+      if (auto halves = splitAtWeakestBoundary(piece)) {
+        // A stack: the head is taken next, the tail after it.
+        pending_.push_back(std::move(halves->second));
+        pending_.push_back(std::move(halves->first));
+        continue;
+      }
+    }
+    return piece;
+  }
+}
+
+std::optional<TextPiece> TextChunker::nextSentence() {
+  if (position_ >= text_.size()) return std::nullopt;
+  const size_t start = position_;
+  size_t i = start;
+  size_t cut = text_.size();
+  while (i < text_.size()) {
+    auto [cp, len] = codePointAt(text_, i);
+    if (cp == '\n' || cp == 0x2028 || cp == 0x2029) {
+      cut = i + len;
+      break;
+    }
+    if (isSentenceEnd(cp)) {
+      size_t after = i + len;
+      // Runs like "?!" or "..." and closing quotes belong to the sentence.
+      while (after < text_.size()) {
+        auto [next, nextLen] = codePointAt(text_, after);
+        if (!isSentenceEnd(next) && !isClosing(next)) break;
+        after += nextLen;
+      }
+      const bool atEnd = after >= text_.size();
+      const bool cjk = cp >= 0x3000 || cp == 0x0964;
+      const bool spaceFollows = !atEnd && isSpace(codePointAt(text_, after).first);
+      if (atEnd || cjk || (spaceFollows && !(cp == '.' && isAbbreviation(wordBefore(text_, i))))) {
+        cut = after;
+        break;
+      }
+      i = after;
+      continue;
+    }
+    i += len;
+  }
+  position_ = cut;
+  return TextPiece{text_.substr(start, cut - start), start, cut};
+}
+
+std::optional<std::pair<TextPiece, TextPiece>> TextChunker::splitAtWeakestBoundary(const TextPiece& piece) {
+  const std::string& s = piece.text;
+  // Cut positions (byte offsets after a boundary character) per class, excluding the ends.
+  std::array<std::vector<size_t>, 5> cuts;
+  size_t i = 0;
+  while (i < s.size()) {
+    auto [cp, len] = codePointAt(s, i);
+    const size_t after = i + len;
+    if (after < s.size()) cuts[boundaryClass(cp)].push_back(cp == ' ' ? i : after);
+    i = after;
+  }
+  const size_t middle = s.size() / 2;
+  for (const auto& candidates : cuts) {
+    size_t best = 0;
+    bool found = false;
+    for (size_t c : candidates) {
+      if (c == 0 || c >= s.size()) continue;
+      const auto distance = [middle](size_t x) { return x > middle ? x - middle : middle - x; };
+      if (!found || distance(c) < distance(best)) {
+        best = c;
+        found = true;
+      }
+    }
+    if (found) {
+      TextPiece head{s.substr(0, best), piece.begin, piece.begin + best};
+      TextPiece tail{s.substr(best), piece.begin + best, piece.end};
+      return std::make_pair(std::move(head), std::move(tail));
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace kokoro
