@@ -33,7 +33,7 @@ if (!existsSync(weights)) {
   spawnSync(python, [join(repoRoot, 'models/tools/make_random_checkpoint.py'), '--config', config, '--out', weights], { stdio: 'inherit' });
 }
 
-const SHORT = 'həlˈO wˈɜɹld, ðɪs ɪz ɐ tˈɛst.'; // 28 tokens
+const SHORT = 'həlˈO wˈɜɹld, ðɪs ɪz ɐ tˈɛst.'; // 29 tokens
 const LONG = ('ðə kwˈɪk bɹˈWn fˈɑks ʤˈʌmps ˌOvəɹ ðə lˈAzi dˈɔɡ. ').repeat(5).trim(); // ~250 tokens
 
 const t0 = performance.now();

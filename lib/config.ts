@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 
 import { ErrorCode, KokoroError } from './errors.js';
+import { withLegacyDefaults } from './legacyConfig.js';
 
 /** The parts of a Kokoro `config.json` the runtime uses. */
 export interface KokoroConfig {
@@ -54,7 +55,7 @@ function requireNumber(path: string, value: unknown, name: string): number {
 /** Checks the shape of a parsed config.json; `path` is used in messages. */
 export function validateConfig(raw: unknown, path: string): KokoroConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(path, 'not a JSON object');
-  const c = raw as Record<string, unknown>;
+  const c = withLegacyDefaults(raw as Record<string, unknown>);
   for (const key of ['n_token', 'hidden_dim', 'style_dim', 'n_layer', 'max_dur', 'text_encoder_kernel_size']) {
     requireNumber(path, c[key], key);
   }
@@ -76,7 +77,7 @@ export function validateConfig(raw: unknown, path: string): KokoroConfig {
       fail(path, `vocab id of ${JSON.stringify(symbol)} must be an integer in [0, n_token)`);
     }
   }
-  return raw as KokoroConfig;
+  return c as unknown as KokoroConfig;
 }
 
 /** Reads and validates a config.json. */

@@ -33,6 +33,8 @@ export const ErrorCode = {
   VoiceNotFound: 'KOKORO_VOICE_NOT_FOUND',
   /** A phonemizer (espeak-ng data, a dictionary) could not be initialised. */
   PhonemizerUnavailable: 'KOKORO_PHONEMIZER_UNAVAILABLE',
+  /** A download failed (network, HTTP error, integrity check). */
+  DownloadFailed: 'KOKORO_DOWNLOAD_FAILED',
   /** Generation was stopped through an AbortSignal. */
   Aborted: 'KOKORO_ABORTED',
   /** A bug: please report it. */

@@ -15,3 +15,5 @@ export type { Pipeline } from './pipeline.js';
 export type { TimedSpan } from './timestamps.js';
 export { defaultModelsDir, MODEL_VERSIONS, type ModelVersion } from './paths.js';
 export { parseVoiceSpec } from './voiceLibrary.js';
+export { AudioStreamWriter, WavFileWriter, encodeSamples, wavHeader, type AudioFormat, type SampleFormat } from './audio/wav.js';
+export { downloadModel, HUB_REPO, type DownloadOptions, type DownloadProgress } from './download.js';

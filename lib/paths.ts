@@ -12,6 +12,16 @@ export function defaultModelsDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(cache, 'kokoro-native');
 }
 
+/** The Hugging Face hub address: `HF_ENDPOINT` (the conventional override), else the public hub. */
+export function hubEndpoint(env: NodeJS.ProcessEnv = process.env): string {
+  return env.HF_ENDPOINT || 'https://huggingface.co';
+}
+
+/** Offline mode (cache only): `KOKORO_OFFLINE=1` or Hugging Face's `HF_HUB_OFFLINE=1`. */
+export function isOfflineMode(env: NodeJS.ProcessEnv = process.env): boolean {
+  return ['1', 'true', 'yes'].includes((env.KOKORO_OFFLINE ?? env.HF_HUB_OFFLINE ?? '').toLowerCase());
+}
+
 /** Model versions and where their files live inside a models folder (the Hugging Face layout). */
 export const MODEL_VERSIONS = {
   'v1.0': { folder: 'v1_0', checkpoint: 'kokoro-v1_0.pth', voiceRow: 'codepoints' },

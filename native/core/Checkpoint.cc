@@ -90,7 +90,13 @@ bool endsWith(const std::string& s, const std::string& suffix) {
 
 NamedTensors readOfficialCheckpoint(const std::string& path) {
   TorchFile file(path);
-  const PickleValue& root = file.root();
+  const PickleValue* rootPtr = &file.root();
+  // v0.19's training checkpoint nests the same sections under "net".
+  if (rootPtr->kind == PickleValue::Kind::Dict && rootPtr->pairs->size() == 1 &&
+      rootPtr->pairs->front().first.text == "net" && rootPtr->pairs->front().second.kind == PickleValue::Kind::Dict) {
+    rootPtr = &rootPtr->pairs->front().second;
+  }
+  const PickleValue& root = *rootPtr;
   if (root.kind != PickleValue::Kind::Dict) notACheckpoint(path, "its top level is not a dict");
   NamedTensors raw;
   std::unordered_map<std::string, size_t> index;

@@ -1,9 +1,13 @@
 #include "core/KokoroModel.h"
 
+#include <cstdlib>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <set>
 #include <sstream>
+
+#include <torch/csrc/jit/runtime/graph_executor.h>
 
 #include "core/Checkpoint.h"
 #include "core/Error.h"
@@ -149,6 +153,17 @@ void fillParameters(torch::jit::Module& module, const NamedTensors& checkpoint,
   }
 }
 
+// Every request has its own input length. TorchScript's profiling executor specialises the
+// graph to the shapes it sees and re-profiles on new ones, and on CPU it has no fuser to pay for
+// that: run the plain (non-optimising) executor. KOKORO_JIT_OPTIMIZE=1 restores the default.
+void configureGraphExecutor() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    const char* optimize = std::getenv("KOKORO_JIT_OPTIMIZE");
+    if (optimize == nullptr || std::string(optimize) != "1") torch::jit::setGraphExecutorOptimize(false);
+  });
+}
+
 at::Tensor selectStyle(const at::Tensor& voice, int64_t row) {
   if (voice.size(0) == 1) return voice;
   return voice.narrow(0, std::min(row, voice.size(0) - 1), 1);
@@ -157,6 +172,7 @@ at::Tensor selectStyle(const at::Tensor& voice, int64_t row) {
 }  // namespace
 
 std::shared_ptr<const KokoroModel> KokoroModel::load(const ModelSpec& spec) {
+  configureGraphExecutor();
   torch::NoGradGuard noGrad;
   torch::jit::Module module = loadTorchScript(spec.architecturePath);
   const auto& arch = spec.architecturePath;

@@ -5,6 +5,9 @@
 #include "core/Error.h"
 
 namespace kokoro {
+namespace {
+constexpr size_t kFirstChunkBytes = 60;
+}  // namespace
 
 SpeechStream::SpeechStream(SpeechStreamOptions options)
     : options_(std::move(options)), queue_(options_.lookahead) {}
@@ -26,6 +29,15 @@ void SpeechStream::run(const std::function<void(SpeechChunk&&)>& deliver) {
     }
     piece = trimmed(piece);
     if (piece.text.empty()) continue;
+    // The listener waits for the first chunk: start with a clause rather than a whole long
+    // sentence when the sentence has clause punctuation to cut at.
+    if (index == 0 && piece.text.size() > kFirstChunkBytes) {
+      if (auto halves = TextChunker::splitAtWeakestBoundary(piece, /*clausesOnly=*/true)) {
+        pending.push_back(std::move(halves->second));
+        pending.push_back(std::move(halves->first));
+        continue;
+      }
+    }
 
     std::string phonemes = options_.phonemize(piece.text);
     const size_t tokens = options_.model->tokenCount(phonemes);

@@ -143,7 +143,8 @@ std::optional<TextPiece> TextChunker::nextSentence() {
   return TextPiece{text_.substr(start, cut - start), start, cut};
 }
 
-std::optional<std::pair<TextPiece, TextPiece>> TextChunker::splitAtWeakestBoundary(const TextPiece& piece) {
+std::optional<std::pair<TextPiece, TextPiece>> TextChunker::splitAtWeakestBoundary(const TextPiece& piece,
+                                                                                   bool clausesOnly) {
   const std::string& s = piece.text;
   // Cut positions (byte offsets after a boundary character) per class, excluding the ends.
   std::array<std::vector<size_t>, 5> cuts;
@@ -155,7 +156,9 @@ std::optional<std::pair<TextPiece, TextPiece>> TextChunker::splitAtWeakestBounda
     i = after;
   }
   const size_t middle = s.size() / 2;
-  for (const auto& candidates : cuts) {
+  const size_t classes = clausesOnly ? 3 : cuts.size();
+  for (size_t cls = 0; cls < classes; ++cls) {
+    const auto& candidates = cuts[cls];
     size_t best = 0;
     bool found = false;
     for (size_t c : candidates) {

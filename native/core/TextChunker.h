@@ -30,8 +30,10 @@ class TextChunker {
   // Cuts `piece` in two at the strongest boundary class present — sentence ends (. ! ? …),
   // then : ;, then , — –, then spaces, then (a single very long word) any character — picking
   // the candidate nearest the middle. Both halves are non-empty and rejoin to `piece`.
-  // Returns nothing when the piece is a single character.
-  static std::optional<std::pair<TextPiece, TextPiece>> splitAtWeakestBoundary(const TextPiece& piece);
+  // Returns nothing when the piece is a single character. `clausesOnly` considers sentence and
+  // clause punctuation only (never a bare space), for cuts that must not hurt prosody.
+  static std::optional<std::pair<TextPiece, TextPiece>> splitAtWeakestBoundary(const TextPiece& piece,
+                                                                               bool clausesOnly = false);
 
  private:
   std::optional<TextPiece> nextSentence();

@@ -1,0 +1,58 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+const root = join(__dirname, '..', '..');
+
+describe('the npm package', () => {
+  it('installs from the packed tarball and loads its prebuilt binary without a compiler', () => {
+    const prebuilds = join(root, 'prebuilds', `${process.platform}-${process.arch}`);
+    if (!existsSync(prebuilds) || readdirSync(prebuilds).length === 0) {
+      execFileSync('npm', ['run', 'prebuild'], { cwd: root, stdio: 'pipe' });
+    }
+    expect(readdirSync(prebuilds).some((f) => f.endsWith('.node'))).toBe(true);
+    const out = mkdtempSync(join(tmpdir(), 'kokoro-pack-'));
+    const tarball = execFileSync('npm', ['pack', '--pack-destination', out, '--ignore-scripts'], { cwd: root, encoding: 'utf8' })
+      .trim().split('\n').pop()!;
+    const project = join(out, 'project');
+    execFileSync('mkdir', ['-p', project]);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'scratch', version: '1.0.0', private: true }));
+    // No compiler or CMake on PATH: the install must not need one.
+    const bin = mkdtempSync(join(tmpdir(), 'kokoro-nocc-'));
+    for (const tool of ['cc', 'gcc', 'g++', 'c++', 'cmake', 'make']) {
+      writeFileSync(join(bin, tool), '#!/bin/sh\necho "compiler called" >&2\nexit 1\n', { mode: 0o755 });
+    }
+    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
+    const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(out, tarball)],
+      { cwd: project, env, encoding: 'utf8' });
+    expect(install.status, install.stderr).toBe(0);
+    expect(install.stderr).not.toContain('compiler called');
+    const installed = join(project, 'node_modules', 'kokoro-native');
+    expect(existsSync(join(installed, 'build'))).toBe(false);
+    const probe = spawnSync(process.execPath, ['-e',
+      "const k = require('kokoro-native'); const i = k.runtimeInfo(); console.log(JSON.stringify(i))"], { cwd: project, encoding: 'utf8' });
+    expect(probe.status, probe.stderr).toBe(0);
+    expect(JSON.parse(probe.stdout).torchVersion).toMatch(/^1\.13/);
+  }, 300_000);
+
+  it('explains a native library that cannot be loaded', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kokoro-fake-'));
+    writeFileSync(join(dir, 'stub.c'), 'int kokoro_stub;\n');
+    execFileSync('cc', ['-shared', '-fPIC', 'stub.c', '-o', 'libtorch_gone.so'], { cwd: dir });
+    // --no-as-needed: keep the dependency although nothing uses it.
+    execFileSync('cc', ['-shared', '-fPIC', 'stub.c', '-Wl,--no-as-needed', '-L.', '-ltorch_gone', '-o', 'fake.node'], { cwd: dir });
+    execFileSync('rm', [join(dir, 'libtorch_gone.so')]);
+    const probe = spawnSync(process.execPath, ['-e', `
+      try { require(${JSON.stringify(join(root, 'dist', 'native', 'loadBinding.js'))}).loadBinding(); }
+      catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }`],
+    { env: { ...process.env, KOKORO_NATIVE_ADDON: join(dir, 'fake.node') }, encoding: 'utf8' });
+    const error = JSON.parse(probe.stdout) as { code: string; message: string };
+    expect(error.code).toBe('KOKORO_NATIVE_LOAD_FAILED');
+    expect(error.message).toContain('libtorch_gone.so');
+    expect(error.message).toContain('apt-get install libtorch1.13');
+    expect(error.message).toContain('LIBTORCH=');
+  });
+});
