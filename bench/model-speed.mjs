@@ -8,14 +8,13 @@
 //
 // Needs: `npm install` (dist/ and the addon), ../shared, and python3 with torch to make the
 // random checkpoint (cached under .test-artifacts/).
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { KModel, runtimeInfo } from '../dist/index.js';
-import { findPythonWithTorch, fullModelPath, repoRoot, sharedDir } from '../test/helpers/environment.mjs';
+import { ensureFullModel, sharedDir } from '../test/helpers/environment.mjs';
 
 const { values } = parseArgs({
   options: { threads: { type: 'string', default: '2' }, runs: { type: 'string', default: '3' }, device: { type: 'string', default: 'cpu' } },
@@ -24,14 +23,9 @@ const threads = Number(values.threads);
 const runs = Number(values.runs);
 const config = join(sharedDir, 'kokoro-v1_0', 'config.json');
 const voice = join(sharedDir, 'kokoro-v1_0', 'voices', 'af_heart.pt');
-const weights = fullModelPath();
+const weights = ensureFullModel();
 
-if (!existsSync(weights)) {
-  const python = findPythonWithTorch();
-  if (!python) throw new Error('need python3 with torch to generate the random full-size checkpoint');
-  mkdirSync(dirname(weights), { recursive: true });
-  spawnSync(python, [join(repoRoot, 'models/tools/make_random_checkpoint.py'), '--config', config, '--out', weights], { stdio: 'inherit' });
-}
+if (!weights) throw new Error('needs ../shared and python3 with torch to make the full-size random checkpoint');
 
 const SHORT = 'həlˈO wˈɜɹld, ðɪs ɪz ɐ tˈɛst.'; // 29 tokens
 const LONG = ('ðə kwˈɪk bɹˈWn fˈɑks ʤˈʌmps ˌOvəɹ ðə lˈAzi dˈɔɡ. ').repeat(5).trim(); // ~250 tokens

@@ -4,24 +4,18 @@
 // RSS; full-size random model from the real v1.0 config.json (see bench/model-speed.mjs).
 //
 //   node bench/stream-throughput.mjs [--threads N] [--streams 1,8]
-import { mkdirSync, mkdtempSync, symlinkSync, copyFileSync, existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { ModelManager, runtimeInfo } from '../dist/index.js';
-import { findPythonWithTorch, fullModelPath, repoRoot, sharedDir } from '../test/helpers/environment.mjs';
+import { ensureFullModel, sharedDir } from '../test/helpers/environment.mjs';
 
 const { values } = parseArgs({ options: { threads: { type: 'string', default: '1' }, streams: { type: 'string', default: '1,8' } } });
 const config = join(sharedDir, 'kokoro-v1_0', 'config.json');
-const weights = fullModelPath();
-if (!existsSync(weights)) {
-  const python = findPythonWithTorch();
-  if (!python) throw new Error('need python3 with torch to generate the random full-size checkpoint');
-  mkdirSync(dirname(weights), { recursive: true });
-  spawnSync(python, [join(repoRoot, 'models/tools/make_random_checkpoint.py'), '--config', config, '--out', weights], { stdio: 'inherit' });
-}
+const weights = ensureFullModel();
+if (!weights) throw new Error('needs ../shared and python3 with torch to make the full-size random checkpoint');
 const modelsDir = mkdtempSync(join(tmpdir(), 'kokoro-bench-'));
 mkdirSync(join(modelsDir, 'v1_0'));
 copyFileSync(config, join(modelsDir, 'v1_0', 'config.json'));

@@ -5,7 +5,8 @@ import { configSizes, readConfig, structureKey, validateConfig, type KokoroConfi
 import { ErrorCode, KokoroError, nativeCall } from './errors.js';
 import type { NativeModel } from './native/binding.js';
 import { loadBinding } from './native/loadBinding.js';
-import { readVoicePackFile, voicePackFromArray, type VoicePack } from './voices.js';
+import { VoiceLibrary } from './voiceLibrary.js';
+import type { VoicePack } from './voices.js';
 
 /** Audio sample rate of every Kokoro model. */
 export const SAMPLE_RATE = 24000;
@@ -85,7 +86,8 @@ export class KModel implements AsyncDisposable {
   readonly config: KokoroConfig;
   private native: NativeModel | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
-  private readonly voiceCache = new Map<string, Promise<VoicePack>>();
+  private readonly streams = new Set<() => void>();
+  private readonly voices = new VoiceLibrary(undefined);
 
   private constructor(native: NativeModel, config: KokoroConfig) {
     this.native = native;
@@ -157,16 +159,8 @@ export class KModel implements AsyncDisposable {
   }
 
   /** Loads (and caches) a voice pack by path, or wraps given floats. */
-  async resolveVoice(voice: VoiceInput): Promise<VoicePack> {
-    if (voice instanceof Float32Array) return voicePackFromArray(voice);
-    if (typeof voice !== 'string') throw new KokoroError(ErrorCode.BadVoice, 'voice must be a file path or a Float32Array');
-    let pending = this.voiceCache.get(voice);
-    if (!pending) {
-      pending = readVoicePackFile(voice);
-      this.voiceCache.set(voice, pending);
-      pending.catch(() => this.voiceCache.delete(voice));
-    }
-    return pending;
+  resolveVoice(voice: VoiceInput): Promise<VoicePack> {
+    return this.voices.get(voice);
   }
 
   /** Writes architecture + weights as one TorchScript file; load it with `{ torchscript }`. */
@@ -175,13 +169,17 @@ export class KModel implements AsyncDisposable {
     await nativeCall(() => native.save(path));
   }
 
-  /** Waits for in-flight inferences, then frees native memory. Safe to call twice. */
+  /**
+   * Cancels open streams, waits for in-flight inferences, then frees native memory (a stream's
+   * producer holds the model until its current chunk is done). Safe to call twice.
+   */
   async dispose(): Promise<void> {
     const native = this.native;
     if (!native) return;
     this.native = undefined;
+    for (const cancel of this.streams) cancel();
+    this.streams.clear();
     await Promise.allSettled([...this.inFlight]);
-    this.voiceCache.clear();
     native.dispose();
   }
 
@@ -194,8 +192,14 @@ export class KModel implements AsyncDisposable {
     return this.requireNative();
   }
 
-  /** @internal Counts a stream as in flight until the returned function is called. */
-  track(): () => void {
+  /** @internal Registers an open stream, cancelled by dispose(); call the result when it ends. */
+  registerStream(cancel: () => void): () => void {
+    this.streams.add(cancel);
+    return () => this.streams.delete(cancel);
+  }
+
+  /** Counts an operation as in flight until the returned function is called. */
+  private track(): () => void {
     let release!: () => void;
     const done = new Promise<void>((resolve) => { release = resolve; });
     this.inFlight.add(done);

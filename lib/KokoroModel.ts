@@ -121,7 +121,7 @@ export class KokoroModel implements AsyncDisposable {
       'phonemize' in frontEnd ? frontEnd.phonemize : null,
       onEvent), options.signal);
     progress.produced = () => chunks.produced;
-    const release = this.kmodel.track();
+    const release = this.kmodel.registerStream(() => void chunks.return?.());
     try {
       for await (const chunk of chunks) yield this.toResult(chunk);
     } finally {

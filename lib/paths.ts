@@ -22,6 +22,11 @@ export function isOfflineMode(env: NodeJS.ProcessEnv = process.env): boolean {
   return ['1', 'true', 'yes'].includes((env.KOKORO_OFFLINE ?? env.HF_HUB_OFFLINE ?? '').toLowerCase());
 }
 
+/** A specific addon file to load instead of the package's build or prebuild (diagnostics). */
+export function nativeAddonOverride(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.KOKORO_NATIVE_ADDON || undefined;
+}
+
 /** Model versions and where their files live inside a models folder (the Hugging Face layout). */
 export const MODEL_VERSIONS = {
   'v1.0': { folder: 'v1_0', checkpoint: 'kokoro-v1_0.pth', voiceRow: 'codepoints' },

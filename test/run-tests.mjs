@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { findPythonWithTorch, fullModelPath, sharedDir } from './helpers/environment.mjs';
+import { ensureFullModel, findPythonWithTorch } from './helpers/environment.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const reports = join(root, '.test-artifacts', 'reports');
@@ -42,12 +42,7 @@ if (!python) {
     totals.failed += 1;
   }
   // A full-size random model (real config.json, random weights) for the tests that need one.
-  const full = fullModelPath();
-  if (existsSync(join(sharedDir, 'kokoro-v1_0', 'config.json')) && !existsSync(full)) {
-    mkdirSync(dirname(full), { recursive: true });
-    run(python, ['models/tools/make_random_checkpoint.py', '--config',
-      join(sharedDir, 'kokoro-v1_0', 'config.json'), '--out', full]);
-  }
+  ensureFullModel();
 }
 
 const json = join(reports, 'vitest.json');

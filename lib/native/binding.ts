@@ -1,3 +1,5 @@
+import type { InferResult } from '../KModel.js';
+
 /**
  * The shape of the native addon. This is the only module that touches the raw binding; the
  * rest of the package goes through these types.
@@ -15,16 +17,8 @@ export interface NativeModelSpec {
   vocab: Record<string, number>;
 }
 
-export interface NativeInferenceResult {
-  audio: Float32Array;
-  durations: Int32Array;
-  tokenIds: Int32Array;
-  droppedCharacters: string;
-  voiceRow: number;
-  seed: number;
-  f0?: Float32Array;
-  n?: Float32Array;
-}
+/** What one inference returns; documented on the public type. */
+export type NativeInferenceResult = InferResult;
 
 export interface NativeModel {
   infer(phonemes: string, voice: Float32Array, speed: number, seed: number | undefined,

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 import { ErrorCode, KokoroError } from '../errors.js';
+import { nativeAddonOverride } from '../paths.js';
 import type { NativeBinding } from './binding.js';
 
 /** Root of the installed package (holds package.json, build/, prebuilds/, models/). */
@@ -41,7 +42,7 @@ export function loadBinding(): NativeBinding {
   if (cached) return cached;
   const require = createRequire(join(packageRoot, 'package.json'));
   const failures: string[] = [];
-  const override = process.env.KOKORO_NATIVE_ADDON;
+  const override = nativeAddonOverride();
   const candidates = override ? [override] : [join(packageRoot, 'build', 'Release', 'kokoro_native.node')];
   for (const candidate of candidates) {
     if (!existsSync(candidate)) {

@@ -17,30 +17,9 @@ class StreamQueue {
 
   // Blocks until one unit of credit is available (takes it, returns true) or the stream is
   // cancelled (returns false).
-  bool acquire() {
-    std::unique_lock<std::mutex> lock(mutex_);
-    ready_.wait(lock, [this] { return credit_ > 0 || cancelled_.load(); });
-    if (cancelled_.load()) return false;
-    --credit_;
-    return true;
-  }
-
-  void grant(size_t units) {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      credit_ += units;
-    }
-    ready_.notify_all();
-  }
-
-  void cancel() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      cancelled_.store(true);
-    }
-    ready_.notify_all();
-  }
-
+  bool acquire();
+  void grant(size_t units);
+  void cancel();
   bool cancelled() const { return cancelled_.load(); }
 
  private:

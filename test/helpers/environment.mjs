@@ -1,7 +1,7 @@
 // Where the tests find the shared fixtures, Python and generated models. Plain JS so that the
 // test runner and the TypeScript tests share it.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,4 +29,19 @@ export function findPythonWithTorch() {
     }
   }
   return python || undefined;
+}
+
+/**
+ * The full-size random checkpoint (real config.json, random weights), made on first use.
+ * Returns its path, or undefined when there is no python3 with torch or no ../shared.
+ */
+export function ensureFullModel() {
+  const path = fullModelPath();
+  if (existsSync(path)) return path;
+  const config = join(sharedDir, 'kokoro-v1_0', 'config.json');
+  const python = findPythonWithTorch();
+  if (!python || !existsSync(config)) return undefined;
+  mkdirSync(dirname(path), { recursive: true });
+  const made = spawnSync(python, [join(repoRoot, 'models', 'tools', 'make_random_checkpoint.py'), '--config', config, '--out', path], { stdio: 'inherit' });
+  return made.status === 0 ? path : undefined;
 }

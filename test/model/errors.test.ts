@@ -74,7 +74,7 @@ describe.skipIf(!hasShared)('loading errors', () => {
   it('rejects a voice file that is missing, malformed, or of the wrong shape', async () => {
     const model = await KModel.load({ config: tinyConfig, weights: tinyWeights, device: 'cpu', threads: 1 });
     try {
-      await expectCode(model.infer('həlˈO', join(scratch, 'none.pt')), ErrorCode.FileNotFound);
+      await expectCode(model.infer('həlˈO', join(scratch, 'none.pt')), ErrorCode.VoiceNotFound, 'none.pt');
       const truncated = join(scratch, 'voice.pt');
       writeFileSync(truncated, readFileSync(tinyVoice).subarray(0, 3000));
       await expectCode(model.infer('həlˈO', truncated), ErrorCode.BadFormat, truncated);

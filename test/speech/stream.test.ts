@@ -151,6 +151,18 @@ describe.skipIf(!hasShared)('streaming speech', () => {
     expect(seen.join('').replace(/\s+/g, '')).toBe(text.replace(/\s+/g, ''));
   });
 
+  it('dispose() cancels a stream its consumer abandoned, instead of waiting for it', async () => {
+    const other = new ModelManager({ modelsDir: makeTinyModelsDir(), device: 'cpu', threads: 1 });
+    const m = await other.getModel('v1.0');
+    const stream = m.generate(Array.from({ length: 40 }, (_, i) => `Sentence ${i}.`).join(' '), { voice: 'af_heart', lang: 'a' });
+    expect((await stream.next()).done).toBe(false);
+    // Never finished, never returned: dispose must still complete, and the producer stop.
+    await other.dispose();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(stream.produced).toBeLessThanOrEqual(4);
+    await expect(m.synthesize('Hi.', { voice: 'af_heart', lang: 'a' })).rejects.toMatchObject({ code: ErrorCode.Disposed });
+  });
+
   it('streams Japanese and Mandarin through their JS front ends', async () => {
     const ja = [];
     for await (const c of model.generate('こんにちは。元気ですか？', { voice: 'jf_alpha', lang: 'ja', seed: 1 })) ja.push(c);
