@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { KModel } from '../../lib/index.js';
@@ -58,5 +62,34 @@ describe.skipIf(!hasShared)('parity with the official implementation (tiny rando
     const row = readCaseArray(c, 'ref_s') as Float32Array;
     const result = await model.infer(c.phonemes, row, { seed: c.seed });
     expect(Array.from(result.durations)).toEqual(Array.from(readCaseArray(c, 'pred_dur') as BigInt64Array, Number));
+  });
+});
+
+const referenceBlas = '/usr/lib/x86_64-linux-gnu/blas';
+
+describe.skipIf(!hasShared || !existsSync(join(referenceBlas, 'libblas.so.3')))('bit-exactness', () => {
+  it('reproduces the official audio bit for bit through the native path under the reference BLAS', () => {
+    // The golden run used Debian's reference BLAS: with the same library, every operation and
+    // every random draw must match exactly (any other BLAS changes the last bits).
+    const script = `
+      const { readFileSync } = require('node:fs');
+      const { KModel } = require(${JSON.stringify(join(__dirname, '..', '..', 'dist', 'index.js'))});
+      const F = ${JSON.stringify(join(tinyConfig, '..'))} + '/';
+      (async () => {
+        const m = await KModel.load({ config: F + 'config.json', weights: F + 'model.pth', device: 'cpu', threads: 1 });
+        const cases = JSON.parse(readFileSync(F + 'cases.json', 'utf8')).cases;
+        const mismatched = [];
+        for (const c of cases) {
+          const r = await m.infer(c.phonemes, F + 'voice.pt', { seed: c.seed, speed: c.speed });
+          if (!Buffer.from(r.audio.buffer).equals(readFileSync(F + c.files.audio.file))) mismatched.push(c.name);
+        }
+        await m.dispose();
+        console.log(JSON.stringify({ cases: cases.length, mismatched }));
+      })();`;
+    const run = spawnSync(process.execPath, ['-e', script], {
+      env: { ...process.env, LD_LIBRARY_PATH: referenceBlas }, encoding: 'utf8',
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ cases: 10, mismatched: [] });
   });
 });
