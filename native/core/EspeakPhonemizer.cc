@@ -2,6 +2,7 @@
 
 #include <espeak-ng/speak_lib.h>
 
+#include <cctype>
 #include <cstring>
 #include <regex>
 
@@ -42,6 +43,10 @@ bool voiceSpeaks(const espeak_VOICE* voice, const std::string& code) {
 bool isPunctuation(char32_t cp) {
   static const std::u32string marks = U";:,.!?—…\"()“”¡¿«»\u0964";
   return marks.find(cp) != std::u32string::npos;
+}
+
+bool isClosingMark(char32_t cp) {
+  return cp == U'"' || cp == U'”' || cp == U'»' || cp == U')';
 }
 
 }  // namespace
@@ -99,38 +104,49 @@ void EspeakPhonemizer::selectVoice(EspeakLanguage language) {
 }
 
 std::string EspeakPhonemizer::rawPhonemes(const std::string& text) {
-  // espeak returns one clause per call and drops the punctuation that ended it: put it back
-  // from the text it consumed.
+  // espeak returns one clause per call and drops the punctuation around it: put back the marks
+  // that open and close each clause, taken from the text it consumed.
   std::string out;
-  const char* cursor = text.c_str();
-  const void* position = cursor;
+  const void* position = text.c_str();
+  size_t clauseStart = 0;  // byte offset where the current clause's text begins
   while (position != nullptr && *static_cast<const char*>(position) != 0) {
-    const char* before = static_cast<const char*>(position);
     const char* phonemes = espeak_TextToPhonemes(&position, espeakCHARS_UTF8, kPhonemeMode);
-    const char* after = position != nullptr ? static_cast<const char*>(position) : text.c_str() + text.size();
-    std::string clause = phonemes != nullptr ? phonemes : "";
-    std::u32string consumed = decodeUtf8(std::string(before, after));
-    // espeak's pointer runs one character into the next clause (it still reads that character
-    // as part of the next clause): leave it out when looking for this clause's punctuation.
-    if (position != nullptr && *static_cast<const char*>(position) != 0 && !consumed.empty()) consumed.pop_back();
-    std::u32string punctuation;
-    while (!consumed.empty() && (consumed.back() == ' ' || consumed.back() == '\n' || consumed.back() == '\t')) {
-      consumed.pop_back();
+    const bool atEnd = position == nullptr || *static_cast<const char*>(position) == 0;
+    size_t clauseEnd = atEnd ? text.size() : static_cast<size_t>(static_cast<const char*>(position) - text.c_str());
+    // espeak's pointer runs one character into the next clause (which still reads it): that
+    // character belongs to the next clause's text.
+    if (!atEnd) {
+      do {
+        --clauseEnd;
+      } while (clauseEnd > clauseStart && (static_cast<unsigned char>(text[clauseEnd]) & 0xC0) == 0x80);
     }
-    while (!consumed.empty() && isPunctuation(consumed.back())) {
-      punctuation.insert(punctuation.begin(), consumed.back());
-      consumed.pop_back();
+    const std::u32string clauseText = decodeUtf8(text.substr(clauseStart, clauseEnd - clauseStart));
+    clauseStart = clauseEnd;
+
+    size_t first = 0;
+    while (first < clauseText.size() && std::isspace(static_cast<int>(clauseText[first] < 128 ? clauseText[first] : 'x'))) ++first;
+    size_t last = clauseText.size();
+    while (last > first && clauseText[last - 1] < 128 && std::isspace(static_cast<int>(clauseText[last - 1]))) --last;
+    std::string opening, closing;
+    size_t open = first;
+    // A closing mark right after the previous clause's end (`"yes." Then`) belongs to it.
+    while (open < last && isClosingMark(clauseText[open]) && open + 1 < clauseText.size() && clauseText[open + 1] == ' ') {
+      out += encodeUtf8(clauseText[open++]);
+      while (open < last && clauseText[open] == ' ') ++open;
     }
-    // Trim espeak's own spacing, then join clauses with single spaces.
-    const size_t first = clause.find_first_not_of(" \n");
-    const size_t last = clause.find_last_not_of(" \n");
-    clause = first == std::string::npos ? "" : clause.substr(first, last - first + 1);
-    std::string marks;
+    while (open < last && isPunctuation(clauseText[open])) opening += encodeUtf8(clauseText[open++]);
+    size_t close = last;
+    while (close > open && isPunctuation(clauseText[close - 1])) --close;
     // The Devanagari danda ends a sentence like a full stop (the vocab has no danda).
-    for (char32_t cp : punctuation) marks += encodeUtf8(cp == 0x0964 ? U'.' : cp);
-    if (clause.empty() && marks.empty()) continue;
+    for (size_t i = close; i < last; ++i) closing += encodeUtf8(clauseText[i] == 0x0964 ? U'.' : clauseText[i]);
+
+    std::string clause = phonemes != nullptr ? phonemes : "";
+    const size_t begin = clause.find_first_not_of(" \n");
+    const size_t end = clause.find_last_not_of(" \n");
+    clause = begin == std::string::npos ? "" : clause.substr(begin, end - begin + 1);
+    if (clause.empty() && opening.empty() && closing.empty()) continue;
     if (!out.empty()) out += ' ';
-    out += clause + marks;
+    out += opening + clause + closing;
   }
   return out;
 }

@@ -61,8 +61,10 @@ describe.skipIf(!hasShared)('phonemizers', () => {
     expect(gb).not.toContain('T');
   });
 
-  it('keeps punctuation the model knows', async () => {
+  it('keeps punctuation the model knows, around clauses on both sides', async () => {
     expect(await model.phonemize('Wait, what? Yes! Fine; done: ok.', 'a')).toMatch(/,.*\?.*!.*;.*:.*\./);
+    expect(await model.phonemize('“Hello.” Then bye.', 'a')).toMatch(/^“.*\.” .*\.$/);
+    expect(await model.phonemize('He said: "yes." Then left.', 'a')).toMatch(/: ".*\." \S/);
   });
 
   it('reads Japanese kanji and Mandarin hanzi for real', async () => {
