@@ -200,7 +200,7 @@ std::shared_ptr<const KokoroModel> KokoroModel::load(const ModelSpec& spec) {
   module.run_method("set_albert_shape", spec.albertHeads, spec.albertLayers);
   module.eval();
 
-  auto model = std::shared_ptr<KokoroModel>(new KokoroModel());
+  auto model = std::make_shared<KokoroModel>(ConstructionKey{});
   model->device_ = spec.device;
   if (spec.device != "cpu") module.to(c10::Device(spec.device));
   model->module_ = std::move(module);

@@ -72,7 +72,12 @@ class KokoroModel {
   static constexpr int64_t kStyleWidth = 256;
 
  private:
-  KokoroModel() = default;
+  struct ConstructionKey {};  // only load() makes models
+
+ public:
+  explicit KokoroModel(ConstructionKey) {}
+
+ private:
 
   mutable torch::jit::Module module_;  // run_method is not const; the module is never mutated
   Vocab vocab_;
