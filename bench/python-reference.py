@@ -16,7 +16,7 @@ import torch
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "models"))
 
-from kokoro_ts import KokoroModel, load_official_checkpoint  # noqa: E402
+from kokoro_ts import KokoroNet, load_official_checkpoint  # noqa: E402
 from kokoro_ts.model import draw_source_noise  # noqa: E402
 
 SHARED = os.environ.get("KOKORO_SHARED_DIR", os.path.join(ROOT, "..", "shared"))
@@ -28,7 +28,7 @@ def main() -> None:
     torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
     with open(os.path.join(SHARED, "kokoro-v1_0", "config.json"), encoding="utf-8") as f:
         config = json.load(f)
-    model = KokoroModel(config).eval()
+    model = KokoroNet(config).eval()
     load_official_checkpoint(model, os.path.join(ROOT, ".test-artifacts", "full-size-random", "kokoro-random.pth"))
     voice = torch.load(os.path.join(SHARED, "kokoro-v1_0", "voices", "af_heart.pt"))
 

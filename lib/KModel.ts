@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { findArchitecture } from './architecture.js';
 import { configSizes, readConfig, structureKey, validateConfig, type KokoroConfig } from './config.js';
 import { ErrorCode, KokoroError, nativeCall } from './errors.js';
-import type { NativeModel } from './native/binding.js';
+import type { InferResult, NativeModel } from './native/binding.js';
 import { loadBinding } from './native/loadBinding.js';
 import { VoiceLibrary } from './voiceLibrary.js';
 import type { VoicePack } from './voices.js';
@@ -41,6 +41,8 @@ export interface KModelLoadOptions {
 /** A voice: the path of a `.pt`/`.bin` pack, or its floats (a pack or one 256-wide row). */
 export type VoiceInput = string | Float32Array;
 
+export type { InferResult } from './native/binding.js';
+
 export interface InferOptions {
   /** Speaking rate; > 1 is faster. Defaults to 1. */
   speed?: number;
@@ -50,24 +52,6 @@ export interface InferOptions {
   curves?: boolean;
 }
 
-export interface InferResult {
-  /** Mono audio at 24 kHz. */
-  audio: Float32Array;
-  /** Predicted frames (600 samples each) per token, both pads included. */
-  durations: Int32Array;
-  /** Token ids fed to the model, with the 0 pads. */
-  tokenIds: Int32Array;
-  /** Characters of the phoneme string that the vocab lacks (dropped, as the official code does). */
-  droppedCharacters: string;
-  /** Row of the voice pack that was used. */
-  voiceRow: number;
-  /** The seed used; pass it again to reproduce this audio. */
-  seed: number;
-  /** F0 curve in Hz, two values per frame (with `curves: true`). */
-  f0?: Float32Array;
-  /** Energy curve, two values per frame (with `curves: true`). */
-  n?: Float32Array;
-}
 
 function defaultThreads(): number {
   return Math.max(1, Math.min(8, availableParallelism()));

@@ -24,7 +24,7 @@ export function findArchitecture(config: KokoroConfig, configPath: string): stri
       ErrorCode.BadConfig,
       `${configPath} describes a model structure this package has no architecture for (${key}). ` +
         `Export one with: python3 models/export.py --config ${configPath} --out-dir DIR, then pass ` +
-        `{ architecture: 'DIR/<file>.ts' } to KModel.load.`,
+        `{ architecture: 'DIR/<file>.pt' } to KModel.load.`,
     );
   }
   return join(architectureDir, file);

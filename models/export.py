@@ -3,7 +3,7 @@
 
     python3 models/export.py --config config.json [--out-dir models/arch]
 
-writes `kokoro-<hash>.ts` holding the scripted code with *empty* parameters (a few hundred
+writes `kokoro-<hash>.pt` (a TorchScript archive) holding the scripted code with *empty* parameters (a few hundred
 kilobytes: the package ships it and the C++ loader fills it from an official checkpoint), and
 records it in `<out-dir>/index.json` under the config's structure key. One file serves every
 config with the same structure (layer counts, iSTFTNet framing): widths come from the
@@ -25,7 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import torch  # noqa: E402
 
-from kokoro_ts.model import KokoroModel, StructureConfig  # noqa: E402
+from kokoro_ts.model import KokoroNet, StructureConfig  # noqa: E402
 
 # Named sizes: (symbol, path in config.json, or None for a width read from the checkpoint).
 SYMBOLS = [
@@ -47,7 +47,7 @@ STEP = 8  # a multiple of 4, so that the //2 and //4 of channel halving stay exa
 SCALE = 4  # coefficients are stored times 4 (they can be 1/2 or 1/4)
 
 
-def _probe_config(config: Dict, sizes: Dict[str, int]) -> KokoroModel:
+def _probe_config(config: Dict, sizes: Dict[str, int]) -> KokoroNet:
     cfg = copy.deepcopy(config)
     for name, path in SYMBOLS:
         if path is None:
@@ -58,7 +58,7 @@ def _probe_config(config: Dict, sizes: Dict[str, int]) -> KokoroModel:
         node[path[-1]] = sizes[name]
     cfg["plbert"]["embedding_size"] = sizes["albert_embedding_size"]
     cfg["plbert"]["num_attention_heads"] = 1
-    return KokoroModel(cfg, {"hidden": sizes["decoder_hidden"], "asr_res": sizes["decoder_asr_res"]})
+    return KokoroNet(cfg, {"hidden": sizes["decoder_hidden"], "asr_res": sizes["decoder_asr_res"]})
 
 
 def _shapes(model: torch.nn.Module) -> Dict[str, List[int]]:
@@ -86,7 +86,7 @@ def shape_spec(config: Dict) -> Dict[str, List[int]]:
 
 
 def export_architecture(config: Dict, out_dir: str) -> str:
-    model = KokoroModel(config).eval()
+    model = KokoroNet(config).eval()
     model.shape_symbols = [name for name, _ in SYMBOLS]
     model.shape_spec = shape_spec(config)
     with torch.no_grad():
@@ -94,7 +94,7 @@ def export_architecture(config: Dict, out_dir: str) -> str:
             p.data = torch.empty(0)
     scripted = torch.jit.script(model)
     key = model.structure_key
-    name = f"kokoro-{hashlib.sha256(key.encode()).hexdigest()[:12]}.ts"
+    name = f"kokoro-{hashlib.sha256(key.encode()).hexdigest()[:12]}.pt"
     os.makedirs(out_dir, exist_ok=True)
     scripted.save(os.path.join(out_dir, name))
     index_path = os.path.join(out_dir, "index.json")

@@ -6,7 +6,7 @@
 #include "core/Checkpoint.h"
 #include "core/EspeakPhonemizer.h"
 #include "core/Error.h"
-#include "core/KokoroModel.h"
+#include "core/KModel.h"
 #include "core/Runtime.h"
 #include "napi/AddonData.h"
 #include "napi/ErrorBridge.h"
@@ -29,13 +29,13 @@ Napi::Value loadModel(const Napi::CallbackInfo& info) {
   } catch (...) {
     throw makeJsError(env, classifyCurrentException("loading the model"));
   }
-  return PromiseWorker<std::shared_ptr<const KokoroModel>>::queue(
+  return PromiseWorker<std::shared_ptr<const KModel>>::queue(
       env, "loading the model",
       [spec = std::move(spec)]() {
         applyThreadCount(spec.threads);
-        return KokoroModel::load(spec);
+        return KModel::load(spec);
       },
-      [](Napi::Env env, std::shared_ptr<const KokoroModel>& model) { return ModelWrap::wrap(env, model); });
+      [](Napi::Env env, std::shared_ptr<const KModel>& model) { return ModelWrap::wrap(env, model); });
 }
 
 struct TensorFile {

@@ -1,5 +1,3 @@
-import type { InferResult } from '../KModel.js';
-
 /**
  * The shape of the native addon. This is the only module that touches the raw binding; the
  * rest of the package goes through these types.
@@ -17,18 +15,36 @@ export interface NativeModelSpec {
   vocab: Record<string, number>;
 }
 
-/** What one inference returns; documented on the public type. */
-export type NativeInferenceResult = InferResult;
+/** What one inference returns (`KModel.infer`'s result). */
+export interface InferResult {
+  /** Mono audio at 24 kHz. */
+  audio: Float32Array;
+  /** Predicted frames (600 samples each) per token, both pads included. */
+  durations: Int32Array;
+  /** Token ids fed to the model, with the 0 pads. */
+  tokenIds: Int32Array;
+  /** Characters of the phoneme string that the vocab lacks (dropped, as the official code does). */
+  droppedCharacters: string;
+  /** Row of the voice pack that was used. */
+  voiceRow: number;
+  /** The seed used; pass it again to reproduce this audio. */
+  seed: number;
+  /** F0 curve in Hz, two values per frame (with `curves: true`). */
+  f0?: Float32Array;
+  /** Energy curve, two values per frame (with `curves: true`). */
+  n?: Float32Array;
+}
+
 
 export interface NativeModel {
   infer(phonemes: string, voice: Float32Array, speed: number, seed: number | undefined,
-    withCurves: boolean): Promise<NativeInferenceResult>;
+    withCurves: boolean): Promise<InferResult>;
   save(path: string): Promise<void>;
   dispose(): void;
   info(): { device: string; threads: number; parameters: number };
 }
 
-export interface NativeStreamChunk extends NativeInferenceResult {
+export interface NativeStreamChunk extends InferResult {
   index: number;
   graphemes: string;
   textStart: number;

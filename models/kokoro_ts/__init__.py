@@ -5,7 +5,7 @@ The module tree mirrors the parameter names of the official checkpoint (after st
 layer reads its widths from its own parameter tensors at run time: an architecture exported
 with empty placeholder parameters can be filled by the C++ loader with tensors of any width.
 """
-from .model import KokoroModel, StructureConfig
+from .model import KokoroNet, StructureConfig
 from .checkpoint import load_official_checkpoint, fold_weight_norm
 
-__all__ = ["KokoroModel", "StructureConfig", "load_official_checkpoint", "fold_weight_norm"]
+__all__ = ["KokoroNet", "StructureConfig", "load_official_checkpoint", "fold_weight_norm"]

@@ -1,4 +1,4 @@
-"""Python-side loading of an official checkpoint into KokoroModel (tests and the exporter).
+"""Python-side loading of an official checkpoint into KokoroNet (tests and the exporter).
 
 The native loader applies the same rules in C++; both must stay strict: every tensor of the
 architecture present, none left over, every shape right."""

@@ -46,7 +46,7 @@ class StructureConfig:
         return ";".join(parts)
 
 
-class KokoroModel(nn.Module):
+class KokoroNet(nn.Module):
     # Read by the native loader: which config structure this module was built for, and the
     # expected shape of every parameter as a function of config values (see export.py).
     format_version: int

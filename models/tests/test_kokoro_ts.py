@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from conftest import FIXTURE, MODELS_DIR, read_case_array
-from kokoro_ts import KokoroModel, load_official_checkpoint
+from kokoro_ts import KokoroNet, load_official_checkpoint
 from kokoro_ts.checkpoint import flatten_checkpoint
 from kokoro_ts.model import StructureConfig, draw_source_noise
 from export import SCALE, SYMBOLS, export_architecture
@@ -22,7 +22,7 @@ REFERENCE_BLAS_DIR = "/usr/lib/x86_64-linux-gnu/blas"
 @pytest.fixture(scope="module")
 def tiny_model(fixture_config):
     torch.set_num_threads(1)
-    model = KokoroModel(fixture_config).eval()
+    model = KokoroNet(fixture_config).eval()
     load_official_checkpoint(model, os.path.join(FIXTURE, "model.pth"))
     return model
 
@@ -99,7 +99,7 @@ def test_bit_exact_with_the_references_blas(fixture_config):
         "import json\n"
         "torch.set_num_threads(1)\n"
         "cfg = json.load(open(os.path.join(FIXTURE, 'config.json')))\n"
-        "m = KokoroModel(cfg).eval(); load_official_checkpoint(m, os.path.join(FIXTURE, 'model.pth'))\n"
+        "m = KokoroNet(cfg).eval(); load_official_checkpoint(m, os.path.join(FIXTURE, 'model.pth'))\n"
         "cases = json.load(open(os.path.join(FIXTURE, 'cases.json')))['cases']\n"
         "bad = [c['name'] for c in cases if not np.array_equal(run_case(m, c)[4], read_case_array(c, 'audio'))]\n"
         "print('MISMATCH', bad)\n"
@@ -134,7 +134,7 @@ def test_shape_spec_predicts_every_shape(which, fixture_config, real_config, tmp
     config = fixture_config if which == "fixture" else real_config
     path = export_architecture(config, str(tmp_path))
     module = torch.jit.load(path)
-    model = KokoroModel(config)
+    model = KokoroNet(config)
     widths = config.get("x_decoder_widths", {"hidden": 1024, "asr_res": 64})
     sizes = {"albert_embedding_size": 128, "decoder_hidden": widths["hidden"],
              "decoder_asr_res": widths["asr_res"]}
@@ -176,7 +176,7 @@ def _meaningful_entries(path):
 
 def test_strict_loading_names_the_offending_tensor(fixture_config, tmp_path):
     checkpoint = torch.load(os.path.join(FIXTURE, "model.pth"))
-    model = KokoroModel(fixture_config)
+    model = KokoroNet(fixture_config)
     del checkpoint["decoder"]["module.F0_conv.bias"]
     path = tmp_path / "missing.pth"
     torch.save(checkpoint, path)

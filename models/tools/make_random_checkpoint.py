@@ -20,7 +20,7 @@ import torch  # noqa: E402
 
 from kokoro_ts.checkpoint import COMPONENTS  # noqa: E402
 from kokoro_ts.layers import Conv1d, ConvTranspose1d  # noqa: E402
-from kokoro_ts.model import KokoroModel  # noqa: E402
+from kokoro_ts.model import KokoroNet  # noqa: E402
 
 # Convolutions the official code does not wrap in weight_norm.
 PLAIN_CONVS = ("noise_convs.", "F0_proj", "N_proj")
@@ -34,7 +34,7 @@ def weight_normed_modules(model: torch.nn.Module):
 
 def random_checkpoint(config, seed: int = 0, scale: float = 0.05):
     torch.manual_seed(seed)
-    model = KokoroModel(config)
+    model = KokoroNet(config)
     normed = weight_normed_modules(model)
     sections = {c: collections.OrderedDict() for c in COMPONENTS}
     for name, p in model.named_parameters():

@@ -42,7 +42,7 @@ void SpeechStream::run(const std::function<void(SpeechChunk&&)>& deliver) {
     std::string phonemes = options_.phonemize(piece.text);
     const size_t tokens = options_.model->tokenCount(phonemes);
     if (tokens == 0) continue;  // nothing pronounceable (symbols only): no chunk
-    if (tokens > static_cast<size_t>(KokoroModel::kMaxTokens)) {
+    if (tokens > static_cast<size_t>(KModel::kMaxTokens)) {
       if (auto halves = TextChunker::splitAtWeakestBoundary(piece)) {
         pending.push_back(std::move(halves->second));
         pending.push_back(std::move(halves->first));

@@ -1,5 +1,5 @@
 // One text-to-speech request as a stream: text -> pieces (TextChunker) -> phonemes (a
-// phonemizer) -> audio (KokoroModel), chunk by chunk, paced by a StreamQueue. Runs on its own
+// phonemizer) -> audio (KModel), chunk by chunk, paced by a StreamQueue. Runs on its own
 // producer thread; knows nothing of JavaScript.
 #pragma once
 
@@ -12,7 +12,7 @@
 
 #include <ATen/ATen.h>
 
-#include "core/KokoroModel.h"
+#include "core/KModel.h"
 #include "core/StreamQueue.h"
 #include "core/TextChunker.h"
 
@@ -29,7 +29,7 @@ struct SpeechChunk {
 using PhonemizeFn = std::function<std::string(const std::string& text)>;
 
 struct SpeechStreamOptions {
-  std::shared_ptr<const KokoroModel> model;
+  std::shared_ptr<const KModel> model;
   std::string text;
   at::Tensor voice;                 // [rows, 256]
   double speed = 1.0;

@@ -64,12 +64,12 @@ at::Tensor readVoice(const Napi::Value& value) {
   }
   Napi::Float32Array array = value.As<Napi::Float32Array>();
   const size_t length = array.ElementLength();
-  if (length == 0 || length % KokoroModel::kStyleWidth != 0) {
+  if (length == 0 || length % KModel::kStyleWidth != 0) {
     throw KokoroError(codes::kBadVoice, "voice Float32Array has " + std::to_string(length) +
                                             " values: expected a multiple of 256 (rows of a voice pack)");
   }
-  const auto rows = static_cast<int64_t>(length / KokoroModel::kStyleWidth);
-  return at::from_blob(array.Data(), {rows, KokoroModel::kStyleWidth}, at::kFloat).clone();
+  const auto rows = static_cast<int64_t>(length / KModel::kStyleWidth);
+  return at::from_blob(array.Data(), {rows, KModel::kStyleWidth}, at::kFloat).clone();
 }
 
 Napi::Float32Array toFloat32Array(Napi::Env env, std::vector<float>&& values) {

@@ -8,7 +8,7 @@
 
 #include <ATen/ATen.h>
 
-#include "core/KokoroModel.h"
+#include "core/KModel.h"
 
 namespace kokoro::napi {
 

@@ -15,7 +15,7 @@ Napi::Function ModelWrap::defineClass(Napi::Env env) {
                       InstanceMethod<&ModelWrap::dispose>("dispose"), InstanceMethod<&ModelWrap::info>("info")});
 }
 
-Napi::Object ModelWrap::wrap(Napi::Env env, std::shared_ptr<const KokoroModel> model) {
+Napi::Object ModelWrap::wrap(Napi::Env env, std::shared_ptr<const KModel> model) {
   Napi::Object object = AddonData::of(env).modelConstructor.New({});
   ModelWrap::Unwrap(object)->model_ = std::move(model);
   return object;
@@ -23,7 +23,7 @@ Napi::Object ModelWrap::wrap(Napi::Env env, std::shared_ptr<const KokoroModel> m
 
 ModelWrap::ModelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ModelWrap>(info) {}
 
-std::shared_ptr<const KokoroModel> ModelWrap::modelOf(Napi::Env env, const Napi::Value& value) {
+std::shared_ptr<const KModel> ModelWrap::modelOf(Napi::Env env, const Napi::Value& value) {
   if (!value.IsObject() ||
       !value.As<Napi::Object>().InstanceOf(AddonData::of(env).modelConstructor.Value())) {
     throw KokoroError(codes::kInvalidArgument, "expected a NativeModel");
@@ -31,7 +31,7 @@ std::shared_ptr<const KokoroModel> ModelWrap::modelOf(Napi::Env env, const Napi:
   return ModelWrap::Unwrap(value.As<Napi::Object>())->requireModel(env);
 }
 
-std::shared_ptr<const KokoroModel> ModelWrap::requireModel(Napi::Env env) const {
+std::shared_ptr<const KModel> ModelWrap::requireModel(Napi::Env env) const {
   if (!model_) {
     throw makeJsError(env, {codes::kDisposed, "the model was disposed; load it again to use it"});
   }

@@ -11,7 +11,7 @@ describe('the npm package', () => {
   it('installs from the packed tarball and loads its prebuilt binary without a compiler', () => {
     const prebuilds = join(root, 'prebuilds', `${process.platform}-${process.arch}`);
     if (!existsSync(prebuilds) || readdirSync(prebuilds).length === 0) {
-      execFileSync('npm', ['run', 'prebuild'], { cwd: root, stdio: 'pipe' });
+      execFileSync('npm', ['run', 'prebuildify'], { cwd: root, stdio: 'pipe' });
     }
     expect(readdirSync(prebuilds).some((f) => f.endsWith('.node'))).toBe(true);
     const out = mkdtempSync(join(tmpdir(), 'kokoro-pack-'));

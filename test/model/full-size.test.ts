@@ -36,7 +36,7 @@ describe.skipIf(!hasShared)('real voices and full-size models', () => {
 
   it('saves a self-contained TorchScript model that loads without the checkpoint', async () => {
     const model = await KModel.load({ config: tinyConfig, weights: tinyWeights, device: 'cpu', threads: 1 });
-    const path = join(mkdtempSync(join(tmpdir(), 'kokoro-save-')), 'tiny.ts');
+    const path = join(mkdtempSync(join(tmpdir(), 'kokoro-save-')), 'tiny.pt');
     await model.save(path);
     const fast = await KModel.load({ config: tinyConfig, torchscript: path, device: 'cpu', threads: 1 });
     const a = await model.infer('ðɪs ɪz ɐ tˈɛst.', tinyVoice, { seed: 4 });

@@ -53,9 +53,9 @@ struct InferenceResult {
   uint64_t seed = 0;
 };
 
-class KokoroModel {
+class KModel {
  public:
-  static std::shared_ptr<const KokoroModel> load(const ModelSpec& spec);
+  static std::shared_ptr<const KModel> load(const ModelSpec& spec);
 
   InferenceResult infer(const InferenceRequest& request) const;
   // Writes architecture + weights as one TorchScript file (loads without the checkpoint).
@@ -75,7 +75,7 @@ class KokoroModel {
   struct ConstructionKey {};  // only load() makes models
 
  public:
-  explicit KokoroModel(ConstructionKey) {}
+  explicit KModel(ConstructionKey) {}
 
  private:
 

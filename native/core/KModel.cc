@@ -1,4 +1,4 @@
-#include "core/KokoroModel.h"
+#include "core/KModel.h"
 
 #include <cstdlib>
 #include <fstream>
@@ -171,7 +171,7 @@ at::Tensor selectStyle(const at::Tensor& voice, int64_t row) {
 
 }  // namespace
 
-std::shared_ptr<const KokoroModel> KokoroModel::load(const ModelSpec& spec) {
+std::shared_ptr<const KModel> KModel::load(const ModelSpec& spec) {
   configureGraphExecutor();
   torch::NoGradGuard noGrad;
   torch::jit::Module module = loadTorchScript(spec.architecturePath);
@@ -200,7 +200,7 @@ std::shared_ptr<const KokoroModel> KokoroModel::load(const ModelSpec& spec) {
   module.run_method("set_albert_shape", spec.albertHeads, spec.albertLayers);
   module.eval();
 
-  auto model = std::make_shared<KokoroModel>(ConstructionKey{});
+  auto model = std::make_shared<KModel>(ConstructionKey{});
   model->device_ = spec.device;
   if (spec.device != "cpu") module.to(c10::Device(spec.device));
   model->module_ = std::move(module);
@@ -211,7 +211,7 @@ std::shared_ptr<const KokoroModel> KokoroModel::load(const ModelSpec& spec) {
   return model;
 }
 
-InferenceResult KokoroModel::infer(const InferenceRequest& request) const {
+InferenceResult KModel::infer(const InferenceRequest& request) const {
   if (!(request.speed > 0.0) || request.speed > 100.0) {
     throw KokoroError(codes::kInvalidArgument,
                       "speed must be a number in (0, 100], got " + std::to_string(request.speed));
@@ -279,7 +279,7 @@ InferenceResult KokoroModel::infer(const InferenceRequest& request) const {
   return result;
 }
 
-void KokoroModel::save(const std::string& path) const {
+void KModel::save(const std::string& path) const {
   try {
     torch::jit::Module copy = module_.clone();
     copy.to(c10::Device(c10::kCPU));
