@@ -1,6 +1,7 @@
 import { ErrorCode, KokoroError } from './errors.js';
 import { KModel, type InferOptions, type VoiceInput } from './KModel.js';
 import { resolveLanguage } from './languages.js';
+import { checkSignal } from './limits.js';
 import type { NativeStreamChunk } from './native/binding.js';
 import { loadBinding } from './native/loadBinding.js';
 import { createPipeline, sanitizeText, type Pipeline } from './pipeline.js';
@@ -16,7 +17,7 @@ export interface GenerateOptions {
   voice: Voice;
   /** Language code or alias (`a`, `en-us`, `ja`, …). */
   lang: string;
-  /** Speaking rate; defaults to 1. */
+  /** Speaking rate in [0.25, 4]; defaults to 1. */
   speed?: number;
   /** Seed of the decoder noise; chunk i uses seed + i. Random by default. */
   seed?: number;
@@ -59,7 +60,7 @@ export class KokoroModel implements AsyncDisposable {
   private readonly voices: VoiceLibrary;
 
   constructor(readonly kmodel: KModel, voicesDir: string | undefined, readonly version: string) {
-    this.voices = new VoiceLibrary(voicesDir);
+    this.voices = new VoiceLibrary(voicesDir, kmodel.voiceCache);
   }
 
   /** The pipeline of a language (cached: the same object for every call with that language). */
@@ -103,20 +104,15 @@ export class KokoroModel implements AsyncDisposable {
     if (typeof options !== 'object' || options === null) {
       throw new KokoroError(ErrorCode.InvalidArgument, 'generate(text, { voice, lang }): options are required');
     }
-    const speed = options.speed ?? 1;
-    if (typeof speed !== 'number' || !Number.isFinite(speed) || speed <= 0 || speed > 100) {
-      throw new KokoroError(ErrorCode.InvalidArgument, `speed must be a number in (0, 100], got ${String(speed)}`);
-    }
-    if (options.seed !== undefined && (!Number.isSafeInteger(options.seed) || options.seed < 0)) {
-      throw new KokoroError(ErrorCode.InvalidArgument, `seed must be a non-negative safe integer, got ${String(options.seed)}`);
-    }
+    // Speed and seed are checked natively when the stream starts (lib/limits.ts).
+    checkSignal(options.signal);
     const pipeline = await this.getPipeline(options.lang);
     const voice = await this.voices.get(options.voice);
-    options.signal?.throwIfAborted?.();
+    checkSignal(options.signal);
     const native = this.kmodel.nativeHandle();
     const frontEnd = pipeline.streamFrontEnd;
     const chunks = iterateNativeStream((onEvent) => loadBinding().startStream(
-      native, sanitizeText(text), voice.data, speed, options.seed,
+      native, sanitizeText(text), voice.data, options.speed, options.seed,
       'espeakLanguage' in frontEnd ? frontEnd.espeakLanguage : null,
       'phonemize' in frontEnd ? frontEnd.phonemize : null,
       onEvent), options.signal);

@@ -7,6 +7,7 @@
 #include "core/EspeakPhonemizer.h"
 #include "core/Error.h"
 #include "core/KModel.h"
+#include "core/Limits.h"
 #include "core/Runtime.h"
 #include "napi/AddonData.h"
 #include "napi/ErrorBridge.h"
@@ -141,6 +142,12 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("startStream", Napi::Function::New<StreamWrap::start>(env, "startStream"));
   exports.Set("phonemize", Napi::Function::New<phonemize>(env, "phonemize"));
   exports.Set("runtimeInfo", Napi::Function::New<runtimeInfo>(env, "runtimeInfo"));
+  Napi::Object limitsObject = Napi::Object::New(env);
+  limitsObject.Set("maxTokens", static_cast<double>(limits::kMaxTokens));
+  limitsObject.Set("minSpeed", limits::kMinSpeed);
+  limitsObject.Set("maxSpeed", limits::kMaxSpeed);
+  limitsObject.Set("maxFrames", static_cast<double>(limits::kMaxFrames));
+  exports.Set("limits", limitsObject);
   return exports;
 }
 

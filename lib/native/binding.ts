@@ -37,7 +37,7 @@ export interface InferResult {
 
 
 export interface NativeModel {
-  infer(phonemes: string, voice: Float32Array, speed: number, seed: number | undefined,
+  infer(phonemes: string, voice: Float32Array, speed: number | undefined, seed: number | undefined,
     withCurves: boolean): Promise<InferResult>;
   save(path: string): Promise<void>;
   dispose(): void;
@@ -71,15 +71,24 @@ export interface NativeRuntimeInfo {
   parallelInfo: string;
 }
 
+/** Bounds of one request, enforced natively (see lib/limits.ts). */
+export interface NativeLimits {
+  readonly maxTokens: number;
+  readonly minSpeed: number;
+  readonly maxSpeed: number;
+  readonly maxFrames: number;
+}
+
 export interface NativeBinding {
   loadModel(spec: NativeModelSpec): Promise<NativeModel>;
   readVoicePack(path: string): Promise<{ data: Float32Array; shape: number[] }>;
   inspectCheckpoint(path: string): Promise<Array<[string, number[]]>>;
   /** Starts producing speech; `espeakLanguage` or `phonemize` picks the front end. */
-  startStream(model: NativeModel, text: string, voice: Float32Array, speed: number, seed: number | undefined,
+  startStream(model: NativeModel, text: string, voice: Float32Array, speed: number | undefined, seed: number | undefined,
     espeakLanguage: string | null, phonemize: ((text: string) => string) | null,
     onEvent: (kind: string, payload?: unknown) => void): NativeStream;
   /** espeak-ng phonemes (Kokoro symbols) of one text, off the main thread. */
   phonemize(text: string, espeakLanguage: string): Promise<string>;
   runtimeInfo(): NativeRuntimeInfo;
+  readonly limits: NativeLimits;
 }

@@ -12,6 +12,7 @@
 #include <ATen/ATen.h>
 #include <torch/script.h>
 
+#include "core/Limits.h"
 #include "core/Vocab.h"
 
 namespace kokoro {
@@ -68,7 +69,7 @@ class KModel {
   const std::string& device() const { return device_; }
   int threads() const { return threads_; }
   int64_t parameterCount() const { return parameterCount_; }
-  static constexpr int64_t kMaxTokens = 510;
+  static constexpr int64_t kMaxTokens = limits::kMaxTokens;
   static constexpr int64_t kStyleWidth = 256;
 
  private:

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "core/Error.h"
+#include "core/Limits.h"
 
 namespace kokoro {
 namespace {
@@ -42,14 +43,15 @@ void SpeechStream::run(const std::function<void(SpeechChunk&&)>& deliver) {
     std::string phonemes = options_.phonemize(piece.text);
     const size_t tokens = options_.model->tokenCount(phonemes);
     if (tokens == 0) continue;  // nothing pronounceable (symbols only): no chunk
-    if (tokens > static_cast<size_t>(KModel::kMaxTokens)) {
+    if (tokens > static_cast<size_t>(limits::maxTokensAt(options_.speed))) {
       if (auto halves = TextChunker::splitAtWeakestBoundary(piece)) {
         pending.push_back(std::move(halves->second));
         pending.push_back(std::move(halves->first));
         continue;
       }
       throw KokoroError(codes::kInputTooLong, "one character of text gave " + std::to_string(tokens) +
-                                                  " phoneme tokens; the model takes at most 510");
+                                                  " phoneme tokens; the model takes at most " +
+                                                  std::to_string(limits::maxTokensAt(options_.speed)) + " at this speed");
     }
     if (!queue_.acquire()) return;
 

@@ -1,5 +1,6 @@
 #include "napi/Marshal.h"
 
+#include <cmath>
 #include <memory>
 
 #include "core/Error.h"
@@ -68,8 +69,33 @@ at::Tensor readVoice(const Napi::Value& value) {
     throw KokoroError(codes::kBadVoice, "voice Float32Array has " + std::to_string(length) +
                                             " values: expected a multiple of 256 (rows of a voice pack)");
   }
+  const float* data = array.Data();
+  for (size_t i = 0; i < length; ++i) {
+    if (!std::isfinite(data[i])) {
+      throw KokoroError(codes::kBadVoice, "voice has a non-finite value (NaN or infinity) at index " + std::to_string(i) +
+                                              ": the voice file or mix is corrupt");
+    }
+  }
   const auto rows = static_cast<int64_t>(length / KModel::kStyleWidth);
   return at::from_blob(array.Data(), {rows, KModel::kStyleWidth}, at::kFloat).clone();
+}
+
+double readSpeed(const Napi::Value& value) {
+  if (value.IsUndefined() || value.IsNull()) return 1.0;
+  if (!value.IsNumber()) throw KokoroError(codes::kInvalidArgument, "speed must be a number");
+  const double speed = value.As<Napi::Number>().DoubleValue();
+  limits::checkSpeed(speed);
+  return speed;
+}
+
+std::optional<uint64_t> readSeed(const Napi::Value& value) {
+  if (value.IsUndefined() || value.IsNull()) return std::nullopt;
+  constexpr double kMaxSafeInteger = 9007199254740991.0;  // seeds survive the round trip to JS
+  const double seed = value.IsNumber() ? value.As<Napi::Number>().DoubleValue() : -1;
+  if (!(seed >= 0 && seed <= kMaxSafeInteger && std::floor(seed) == seed)) {
+    throw KokoroError(codes::kInvalidArgument, "seed must be a non-negative safe integer");
+  }
+  return static_cast<uint64_t>(seed);
 }
 
 Napi::Float32Array toFloat32Array(Napi::Env env, std::vector<float>&& values) {

@@ -150,8 +150,8 @@ Napi::Value StreamWrap::start(const Napi::CallbackInfo& info) {
       if (!info[1].IsString()) throw KokoroError(codes::kInvalidArgument, "text must be a string");
       options.text = info[1].As<Napi::String>().Utf8Value();
       options.voice = readVoice(info[2]);
-      options.speed = info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : 1.0;
-      if (info[4].IsNumber()) options.seed = static_cast<uint64_t>(info[4].As<Napi::Number>().Int64Value());
+      options.speed = readSpeed(info[3]);
+      options.seed = readSeed(info[4]);
       if (!info[7].IsFunction()) throw KokoroError(codes::kInvalidArgument, "onEvent must be a function");
       if (info[5].IsString()) {
         const std::string code = info[5].As<Napi::String>().Utf8Value();
