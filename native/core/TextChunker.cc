@@ -4,6 +4,7 @@
 #include <cctype>
 #include <vector>
 
+#include "core/Utf8.h"
 #include "core/Vocab.h"
 
 namespace kokoro {
@@ -11,15 +12,6 @@ namespace {
 
 bool isContinuationByte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
-// Code point starting at byte `i` and its length in bytes (malformed bytes count as one).
-std::pair<char32_t, size_t> codePointAt(const std::string& s, size_t i) {
-  const auto lead = static_cast<unsigned char>(s[i]);
-  size_t len = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 1;
-  if (i + len > s.size()) len = 1;
-  char32_t cp = len == 1 ? lead : lead & (0x7F >> len);
-  for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-  return {cp, len};
-}
 
 bool isSpace(char32_t cp) {
   return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == '\v' || cp == '\f' || cp == 0x85 ||
