@@ -1,9 +1,9 @@
 #include "core/TextChunker.h"
 
 #include <array>
-#include <cctype>
 #include <vector>
 
+#include "core/Abbreviations.h"
 #include "core/Utf8.h"
 #include "core/Vocab.h"
 
@@ -36,24 +36,6 @@ int boundaryClass(char32_t cp) {
   if (cp == ',' || cp == 0x2014 /* — */ || cp == 0x2013 /* – */ || cp == 0xFF0C || cp == 0x3001) return 2;
   if (isSpace(cp)) return 3;
   return 4;
-}
-
-// Lower-cased word before byte `end` (for abbreviation checks).
-std::string wordBefore(const std::string& s, size_t end) {
-  size_t start = end;
-  while (start > 0 && (std::isalpha(static_cast<unsigned char>(s[start - 1])) || s[start - 1] == '.')) --start;
-  std::string word = s.substr(start, end - start);
-  for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return word;
-}
-
-bool isAbbreviation(const std::string& word) {
-  static const std::array<const char*, 16> known = {"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs",
-                                                    "etc", "e.g", "i.e", "mt", "no", "fig", "approx"};
-  for (const char* k : known) {
-    if (word == k) return true;
-  }
-  return false;
 }
 
 }  // namespace
@@ -122,7 +104,9 @@ std::optional<TextPiece> TextChunker::nextSentence() {
       const bool atEnd = after >= text_.size();
       const bool cjk = cp >= 0x3000 || cp == 0x0964;
       const bool spaceFollows = !atEnd && isSpace(codePointAt(text_, after).first);
-      if (atEnd || cjk || (spaceFollows && !(cp == '.' && isAbbreviation(wordBefore(text_, i))))) {
+      // "Dr. Smith", "e.g. this", "at 5 p.m. today": the full stop of an abbreviation that
+      // leaves the sentence open is no cut.
+      if (atEnd || cjk || (spaceFollows && !(cp == '.' && Abbreviations::keepsSentenceOpen(text_, i)))) {
         cut = after;
         break;
       }
