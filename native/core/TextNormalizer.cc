@@ -627,6 +627,8 @@ class Normalization {
         i = j;
       }
       digits += j - groupBegin;
+      // No phone number is longer; stopping here keeps runs like "1-1-1-…" linear.
+      if (groups.size() > 6 || digits > 15) return std::nullopt;
       const char next = at(i);
       const bool groupFollows = next == '(' || isDigit(at(i + 1)) || (at(i + 1) == '(' && isDigit(at(i + 2)));
       if ((next == ' ' || next == '-' || next == '.') && groupFollows && !(parenthesised && next != ' ')) {
