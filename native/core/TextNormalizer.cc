@@ -174,6 +174,11 @@ class Normalization {
     const bool abbreviated = end - begin <= 4 && kMonths[month - 1].size() != end - begin;
     if (abbreviated && at(i) == '.') ++i;
     if (at(i) != ' ' || !isDigit(at(i + 1))) return std::nullopt;
+    // "Sept. 2023", "Jan 1999": the month in full; the year is read next.
+    if (abbreviated && isDigit(at(i + 2)) && isDigit(at(i + 3)) && isDigit(at(i + 4)) && boundaryAt(i + 5)) {
+      say(std::string(kMonths[month - 1]), begin);
+      return i;
+    }
     ++i;
     size_t dayEnd = i;
     while (dayEnd < s_.size() && isDigit(s_[dayEnd]) && dayEnd - i < 3) ++dayEnd;

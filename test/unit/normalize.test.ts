@@ -117,6 +117,7 @@ describe('normalizeText: times and dates', () => {
     expect(us('on March 5, 2024')).toBe('on March fifth, twenty twenty-four');
     expect(gb('on March 5')).toBe('on March the fifth');
     expect(us('on Oct. 31st')).toBe('on October thirty-first');
+    expect(us('since Sept. 2023')).toBe('since September twenty twenty-three');
     expect(us('on 5 March 2024')).toBe('on the fifth of March twenty twenty-four');
   });
 });
