@@ -73,6 +73,8 @@ export async function startSynthesis(model: KokoroModel, params: SpeechParams, o
         markStarted();
         await written;
       }
+      // An abort while the stream waits for its next chunk can end the iteration quietly: still a cancellation.
+      options.signal.throwIfAborted();
       encoder.end();
       return summary;
     } catch (error) {

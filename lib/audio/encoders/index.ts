@@ -40,16 +40,25 @@ export async function createEncoder(format: ResponseFormat, options: EncoderOpti
   return new FfmpegEncoder(format, binary, sampleRate);
 }
 
-function writeWithBackpressure(stream: NodeJS.WritableStream, bytes: Buffer): Promise<void> {
+function writeWithBackpressure(stream: NodeJS.WritableStream & { destroyed?: boolean }, bytes: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    stream.once('error', onError);
-    if (stream.write(bytes)) {
+    // A destroyed stream (a cancelled request) never drains: fail instead of waiting for ever.
+    const closed = new Error('the encoder was closed');
+    if (stream.destroyed) return reject(closed);
+    const settle = (error?: Error) => {
       stream.removeListener('error', onError);
-      resolve();
-    } else {
-      stream.once('drain', () => { stream.removeListener('error', onError); resolve(); });
-    }
+      stream.removeListener('close', onClose);
+      stream.removeListener('drain', onDrain);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onError = (error: Error) => settle(error);
+    const onClose = () => settle(closed);
+    const onDrain = () => settle();
+    stream.once('error', onError);
+    stream.once('close', onClose);
+    if (stream.write(bytes)) settle();
+    else stream.once('drain', onDrain);
   });
 }
 
