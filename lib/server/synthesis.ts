@@ -87,6 +87,8 @@ export async function startSynthesis(model: KokoroModel, params: SpeechParams, o
   const done = run();
   // `started` fails with the synthesis when no audio was made yet: the caller can still answer with an error.
   const startedOrFailed = Promise.race([started, done.then(() => undefined)]);
+  // Both are observed by whoever needs them; unobserved, a failure must not be an unhandled rejection.
   done.catch(() => {});
+  startedOrFailed.catch(() => {});
   return { encoder, started: startedOrFailed, done, summary };
 }
