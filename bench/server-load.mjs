@@ -55,8 +55,8 @@ const percentile = (xs, p) => {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 };
 
-async function overHttp(clients) {
-  const openai = new OpenAI({ apiKey: 'bench', baseURL: `${url}/v1`, maxRetries: 0 });
+/** `clients` concurrent callers, each making `requests` calls of `speakOnce` (→ audio seconds; calls `firstByte` once). */
+async function load(clients, speakOnce) {
   const ttfb = [];
   let audio = 0;
   let errors = 0;
@@ -65,13 +65,7 @@ async function overHttp(clients) {
     for (let r = 0; r < requests; r++) {
       const sent = performance.now();
       try {
-        const response = await openai.audio.speech.create({ model: 'kokoro', voice: 'af_heart', input: TEXT, response_format: values.format });
-        let bytes = 0;
-        for await (const part of response.body) {
-          if (bytes === 0) ttfb.push((performance.now() - sent) / 1000);
-          bytes += part.length;
-        }
-        if (values.format === 'pcm') audio += bytes / 48000;
+        audio += await speakOnce(() => ttfb.push((performance.now() - sent) / 1000));
       } catch {
         errors++;
       }
@@ -80,30 +74,27 @@ async function overHttp(clients) {
   return { ttfb, wall: (performance.now() - began) / 1000, audio, errors };
 }
 
+const openai = new OpenAI({ apiKey: 'bench', baseURL: `${url}/v1`, maxRetries: 0 });
+const overHttp = (clients) => load(clients, async (firstByte) => {
+  const response = await openai.audio.speech.create({ model: 'kokoro', voice: 'af_heart', input: TEXT, response_format: values.format });
+  let bytes = 0;
+  for await (const part of response.body) {
+    if (bytes === 0) firstByte();
+    bytes += part.length;
+  }
+  return values.format === 'pcm' ? bytes / 48000 : 0;
+});
+
 const manager = new ModelManager({ modelsDir, device: 'cpu', threads: Number(values.threads) });
 const model = await manager.getModel('v1.0');
-async function inProcess(clients) {
-  const ttfb = [];
+const inProcess = (clients) => load(clients, async (firstByte) => {
   let audio = 0;
-  let errors = 0;
-  const began = performance.now();
-  await Promise.all(Array.from({ length: clients }, async () => {
-    for (let r = 0; r < requests; r++) {
-      const sent = performance.now();
-      try {
-        let first = true;
-        for await (const chunk of model.generate(TEXT, { voice: 'af_heart', lang: 'a' })) {
-          if (first) ttfb.push((performance.now() - sent) / 1000);
-          first = false;
-          audio += chunk.audio.length / 24000;
-        }
-      } catch {
-        errors++;
-      }
-    }
-  }));
-  return { ttfb, wall: (performance.now() - began) / 1000, audio, errors };
-}
+  for await (const chunk of model.generate(TEXT, { voice: 'af_heart', lang: 'a' })) {
+    if (audio === 0) firstByte();
+    audio += chunk.audio.length / 24000;
+  }
+  return audio;
+});
 
 const info = runtimeInfo();
 console.log(`server-load: ${cpus().length} CPUs (${cpus()[0]?.model}), ${info.blas}, ${values.threads} thread(s) per inference, format ${values.format}, ${requests} request(s) per client`);
