@@ -1,14 +1,17 @@
 // Entry point of the native addon. The JS side reaches it only through lib/native/binding.ts.
 #include <napi.h>
 
+#include <algorithm>
 #include <memory>
 
+#include "core/Allocator.h"
 #include "core/Checkpoint.h"
 #include "core/EspeakPhonemizer.h"
 #include "core/Error.h"
 #include "core/KModel.h"
 #include "core/Limits.h"
 #include "core/Runtime.h"
+#include "core/TextNormalizer.h"
 #include "napi/AddonData.h"
 #include "napi/ErrorBridge.h"
 #include "napi/Marshal.h"
@@ -114,6 +117,44 @@ Napi::Value phonemize(const Napi::CallbackInfo& info) {
   });
 }
 
+// normalizeText(text, lang, options) -> { text, sourceOffset: Uint32Array }: English text
+// normalization (lang 'a' or 'b'), synchronous (linear and fast; see bench/normalize.mjs).
+Napi::Value normalizeText(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  try {
+    if (!info[0].IsString() || !info[1].IsString() || !info[2].IsObject()) {
+      throw KokoroError(codes::kInvalidArgument, "normalizeText(text, lang, options): text and lang must be strings, options an object");
+    }
+    const std::string text = info[0].As<Napi::String>().Utf8Value();
+    const std::string lang = info[1].As<Napi::String>().Utf8Value();
+    if (lang != "a" && lang != "b") {
+      throw KokoroError(codes::kUnsupportedLanguage, "normalizeText: text normalization is for English ('a' or 'b'), not '" + lang + "'");
+    }
+    const Napi::Object flags = info[2].As<Napi::Object>();
+    NormalizationOptions options;
+    const std::pair<const char*, bool*> fields[] = {
+        {"numbers", &options.numbers}, {"currency", &options.currency}, {"time", &options.time},
+        {"dates", &options.dates},     {"units", &options.units},       {"urls", &options.urls},
+        {"emails", &options.emails},   {"phones", &options.phones},     {"symbols", &options.symbols},
+        {"abbreviations", &options.abbreviations}};
+    for (const auto& [name, flag] : fields) {
+      const Napi::Value value = flags.Get(name);
+      if (value.IsBoolean()) *flag = value.As<Napi::Boolean>().Value();
+    }
+    NormalizedText normalized = TextNormalizer().normalize(text, options, lang == "b");
+    Napi::Uint32Array offsets = Napi::Uint32Array::New(env, normalized.sourceOffset.size());
+    std::copy(normalized.sourceOffset.begin(), normalized.sourceOffset.end(), offsets.Data());
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("text", Napi::String::New(env, normalized.text));
+    out.Set("sourceOffset", offsets);
+    return out;
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (...) {
+    throw makeJsError(env, classifyCurrentException("normalizing text"));
+  }
+}
+
 Napi::Value runtimeInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return atBoundary(env, "querying the runtime", [&]() -> Napi::Value {
@@ -127,11 +168,16 @@ Napi::Value runtimeInfo(const Napi::CallbackInfo& info) {
     out.Set("cudaAvailable", runtime.cudaAvailable);
     out.Set("cudaDeviceCount", runtime.cudaDeviceCount);
     out.Set("parallelInfo", runtime.parallelInfo);
+    out.Set("blasCoreType", runtime.blasCoreType);
+    out.Set("onednn", runtime.onednn);
+    out.Set("cpuBf16", runtime.cpuBf16);
+    out.Set("allocator", runtime.allocator);
     return out;
   });
 }
 
 Napi::Object init(Napi::Env env, Napi::Object exports) {
+  configureAllocator();  // before the first model allocates anything
   auto data = std::make_unique<AddonData>();
   data->modelConstructor = Napi::Persistent(ModelWrap::defineClass(env));
   data->streamConstructor = Napi::Persistent(StreamWrap::defineClass(env));
@@ -141,6 +187,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("inspectCheckpoint", Napi::Function::New<inspectCheckpoint>(env, "inspectCheckpoint"));
   exports.Set("startStream", Napi::Function::New<StreamWrap::start>(env, "startStream"));
   exports.Set("phonemize", Napi::Function::New<phonemize>(env, "phonemize"));
+  exports.Set("normalizeText", Napi::Function::New<normalizeText>(env, "normalizeText"));
   exports.Set("runtimeInfo", Napi::Function::New<runtimeInfo>(env, "runtimeInfo"));
   Napi::Object limitsObject = Napi::Object::New(env);
   limitsObject.Set("maxTokens", static_cast<double>(limits::kMaxTokens));

@@ -13,6 +13,7 @@
 #include <torch/script.h>
 
 #include "core/Limits.h"
+#include "core/Precision.h"
 #include "core/Vocab.h"
 
 namespace kokoro {
@@ -34,6 +35,7 @@ struct ModelSpec {
   VoiceRowRule voiceRowRule = VoiceRowRule::kCodePointsMinusOne;
   std::string device = "cpu";    // resolved: "cpu", "cuda", "cuda:N"
   int threads = 1;
+  std::string precision = "fp32";  // "fp32", "bf16", "fp16" or "auto" (see Precision.h)
 };
 
 struct InferenceRequest {
@@ -68,6 +70,7 @@ class KModel {
 
   const std::string& device() const { return device_; }
   int threads() const { return threads_; }
+  Precision precision() const { return precision_; }
   int64_t parameterCount() const { return parameterCount_; }
   static constexpr int64_t kMaxTokens = limits::kMaxTokens;
   static constexpr int64_t kStyleWidth = 256;
@@ -85,6 +88,7 @@ class KModel {
   VoiceRowRule voiceRowRule_ = VoiceRowRule::kCodePointsMinusOne;
   std::string device_;
   int threads_ = 1;
+  Precision precision_ = Precision::kFloat32;
   int64_t parameterCount_ = 0;
 };
 
