@@ -75,14 +75,14 @@ p['module.duration_proj.linear_layer.bias'].fill_(20.0)`);
       expect(await codeOf(slow.infer('ə'.repeat(300), tinyVoice, { speed: 0.25, seed: 1 }))).toBe(ErrorCode.InputTooLong);
       await slow.dispose();
     }
-    const text = Array.from({ length: 100 }, () => 'ah').join(' ');
-    const budget = Math.floor(limits().maxFrames / Math.ceil(50 / 0.5)) - 2;
+    const text = Array.from({ length: 45 }, () => 'ah').join(' ');
+    const budget = Math.floor(limits().maxFrames / Math.ceil(50 / 0.25)) - 2;
     const sizes: number[] = [];
-    for await (const chunk of model.generate(text, { voice: 'af_heart', lang: 'a', speed: 0.5, seed: 1 })) sizes.push(chunk.tokens.length);
+    for await (const chunk of model.generate(text, { voice: 'af_heart', lang: 'a', speed: 0.25, seed: 1 })) sizes.push(chunk.tokens.length);
     expect(sizes.length).toBeGreaterThan(1);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(budget);
     expect(sizes.reduce((a, b) => a + b, 0)).toBeGreaterThan(budget);
-  });
+  }, 300_000);
 
   it('signals: pre-aborted is KOKORO_ABORTED, a non-AbortSignal is KOKORO_INVALID_ARGUMENT', async () => {
     expect(await codeOf(drain(model.generate('Hi.', { voice: 'af_heart', lang: 'a', signal: AbortSignal.abort() })))).toBe(ErrorCode.Aborted);
