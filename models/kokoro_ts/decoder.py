@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from .layers import AdaINResBlock1, AdainResBlk1d, Conv1d, ConvTranspose1d, Linear
-from .padding import valid_mask, zero_padding
+from .padding import clear_padding, valid_mask
 
 HARMONICS = 9  # fundamental + 8 overtones
 
@@ -239,11 +239,12 @@ class Decoder(nn.Module):
         """`forward` for a padded batch: asr [B, C, W], f0/n curves [B, 2W], each item valid
         up to its own `frames` [B]. Returns audio [B, 2W * upsample_scale]."""
         valid = valid_mask(frames, asr.size(2))
-        asr = zero_padding(asr, valid)
-        f0 = zero_padding(self.F0_conv(f0_curve.unsqueeze(1)), valid)
-        n = zero_padding(self.N_conv(n_curve.unsqueeze(1)), valid)
+        # The caller's padding may hold anything (even NaN): replaced, not multiplied.
+        asr = asr.masked_fill(valid == 0, 0.0)
+        f0 = clear_padding(self.F0_conv(f0_curve.unsqueeze(1)), valid)
+        n = clear_padding(self.N_conv(n_curve.unsqueeze(1)), valid)
         x = self.encode(torch.cat([asr, f0, n], dim=1), s, valid)
-        asr_res = zero_padding(self.asr_res(asr), valid)
+        asr_res = clear_padding(self.asr_res(asr), valid)
         for block in self.decode:
             x = block(torch.cat([x, asr_res, f0, n], dim=1), s, valid)
         return self.generator.forward_batch(x, s, f0_curve, 2 * frames, phase_jitter, noise)
