@@ -67,7 +67,9 @@ async function load(clients, speakOnce) {
     for (let r = 0; r < requests; r++) {
       const sent = performance.now();
       try {
-        audio += await speakOnce(() => ttfb.push((performance.now() - sent) / 1000));
+        // Awaited first: `audio += await …` would read `audio` before the await and lose the other callers' sums.
+        const seconds = await speakOnce(() => ttfb.push((performance.now() - sent) / 1000));
+        audio += seconds;
       } catch {
         errors++;
       }

@@ -206,16 +206,16 @@ describe.skipIf(!hasShared)('speech server', () => {
   });
 
   it('limits: too long input and too large bodies are 413; beyond concurrency and queue, 429 with Retry-After', async () => {
-    const { server: small, url: other } = await startServer(shared, { maxInputChars: 200, bodyLimitBytes: 4096, maxConcurrent: 1, maxQueue: 0 });
+    const { server: small, url: other } = await startServer(shared, { maxInputChars: 400, bodyLimitBytes: 4096, maxConcurrent: 1, maxQueue: 0 });
     try {
-      await expectError(client(other).audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'x'.repeat(201) }), 413, 'KOKORO_INPUT_TOO_LONG');
+      await expectError(client(other).audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'x'.repeat(401) }), 413, 'KOKORO_INPUT_TOO_LONG');
       const huge = await speech(other, { input: 'Hi.', voice: 'af_heart', padding: 'y'.repeat(5000) });
       expect(huge.status).toBe(413);
       expect((await huge.json() as { error: { code: string } }).error.code).toBe('KOKORO_PAYLOAD_TOO_LARGE');
       // One long stream holds the only slot (its reader is not reading).
       const abort = new AbortController();
       const holding = await fetch(`${other}/v1/audio/speech`, { method: 'POST', signal: abort.signal, headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ input: sentences(4), voice: 'af_heart', response_format: 'wav', speed: 0.25 }) });
+        body: JSON.stringify({ input: sentences(8), voice: 'af_heart', response_format: 'wav', speed: 0.25 }) });
       expect(holding.status).toBe(200);
       const refused = await speech(other, { input: 'Me too.', voice: 'af_heart' });
       expect(refused.status).toBe(429);
