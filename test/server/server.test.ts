@@ -68,7 +68,7 @@ describe.skipIf(!hasShared)('speech server', () => {
     expect(seconds.wav).toBeGreaterThan(1);
     // Durations are predicted, not sampled: every format carries the same audio, give or take encoder padding.
     for (const [format, s] of Object.entries(seconds)) expect(Math.abs(s - seconds.wav!), format).toBeLessThan(0.12);
-  });
+  }, 600_000); // six syntheses and six ffmpeg runs: minutes on a busy 2-core machine
 
   it('streams: audio arrives in several chunks while synthesis is still running', async () => {
     const response = await client(url).audio.speech.create({ model: 'kokoro', voice: 'af_heart', input: sentences(40), response_format: 'pcm' });
@@ -77,7 +77,7 @@ describe.skipIf(!hasShared)('speech server', () => {
     const first = await reader.read();
     expect(first.value!.length).toBeGreaterThan(0);
     // The reader is behind: backpressure holds the synthesis, which has not finished.
-    expect(await metric(url, 'kokoro_in_flight')).toBe(1);
+    expect(await metric(url, 'kokoro_in_flight')).toBeGreaterThanOrEqual(1);
     let chunks = 1;
     let bytes = first.value!.length;
     for (;;) {
