@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 export { KModel, MAX_TOKENS, SAMPLE_RATE, SAMPLES_PER_FRAME } from './KModel.js';
-export type { Device, InferOptions, InferResult, KModelLoadOptions, VoiceInput } from './KModel.js';
+export type { Device, InferOptions, InferResult, KModelLoadOptions, Precision, VoiceInput } from './KModel.js';
 export { readConfig, type KokoroConfig } from './config.js';
 export { ErrorCode, KokoroError } from './errors.js';
 export { readVoicePackFile, type VoicePack } from './voices.js';
