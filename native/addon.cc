@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "core/Checkpoint.h"
-#include "core/EspeakPhonemizer.h"
+#include "core/NativePhonemizer.h"
 #include "core/Error.h"
 #include "core/KModel.h"
 #include "core/Runtime.h"
@@ -95,8 +95,8 @@ Napi::Value inspectCheckpoint(const Napi::CallbackInfo& info) {
       });
 }
 
-// phonemize(text, espeakLanguageCode) -> Promise<string>: espeak-ng phonemes in Kokoro symbols,
-// computed on the thread pool (espeak itself is serialised inside EspeakPhonemizer).
+// phonemize(text, languageCode, english?) -> Promise<string>: Kokoro phonemes of a native front
+// end (English lexicon G2P with `english` settings, else espeak-ng), computed on the thread pool.
 Napi::Value phonemize(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsString() || !info[1].IsString()) {
@@ -104,14 +104,14 @@ Napi::Value phonemize(const Napi::CallbackInfo& info) {
   }
   std::string text = info[0].As<Napi::String>().Utf8Value();
   const std::string code = info[1].As<Napi::String>().Utf8Value();
-  EspeakLanguage language;
+  TextPhonemizer phonemizer;
   try {
-    language = espeakLanguageFromCode(code.size() == 1 ? code[0] : '?');
+    phonemizer = nativePhonemizer(code.size() == 1 ? code[0] : '?', readEnglishSettings(info[2]));
   } catch (...) {
     throw makeJsError(env, classifyCurrentException("phonemizing"));
   }
   return PromiseWorker<std::string>::queue(
-      env, "phonemizing", [text, language]() { return EspeakPhonemizer::shared().phonemize(text, language); },
+      env, "phonemizing", [text, phonemizer]() { return phonemizer(text); },
       [](Napi::Env env, std::string& phonemes) -> Napi::Value { return Napi::String::New(env, phonemes); });
 }
 

@@ -9,6 +9,7 @@
 #include <ATen/ATen.h>
 
 #include "core/KModel.h"
+#include "core/NativePhonemizer.h"
 
 namespace kokoro::napi {
 
@@ -18,5 +19,8 @@ ModelSpec readModelSpec(const Napi::Object& options);
 at::Tensor readVoice(const Napi::Value& value);
 Napi::Float32Array toFloat32Array(Napi::Env env, std::vector<float>&& values);
 Napi::Value toJs(Napi::Env env, InferenceResult& result);
+// `{ lexicon: path, userLexicon?: { word: phonemes }, guessPartOfSpeech?: boolean }`, or nothing
+// for undefined/null.
+std::optional<EnglishSettings> readEnglishSettings(const Napi::Value& value);
 
 }  // namespace kokoro::napi

@@ -3,7 +3,7 @@
 #include <future>
 #include <thread>
 
-#include "core/EspeakPhonemizer.h"
+#include "core/NativePhonemizer.h"
 #include "core/Error.h"
 #include "core/SpeechStream.h"
 #include "napi/AddonData.h"
@@ -144,10 +144,7 @@ Napi::Value StreamWrap::start(const Napi::CallbackInfo& info) {
     if (info[4].IsNumber()) options.seed = static_cast<uint64_t>(info[4].As<Napi::Number>().Int64Value());
     if (info[5].IsString()) {
       const std::string code = info[5].As<Napi::String>().Utf8Value();
-      const EspeakLanguage language = espeakLanguageFromCode(code.empty() ? '?' : code[0]);
-      options.phonemize = [language](const std::string& text) {
-        return EspeakPhonemizer::shared().phonemize(text, language);
-      };
+      options.phonemize = nativePhonemizer(code.size() == 1 ? code[0] : '?', readEnglishSettings(info[8]));
     } else if (info[6].IsFunction()) {
       state->usesJsPhonemizer = true;
       state->jsPhonemizer =

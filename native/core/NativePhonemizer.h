@@ -1,0 +1,29 @@
+// The phonemizers that run natively, on whichever thread calls them (a stream's producer or
+// the addon's thread pool): English through the lexicon G2P, the other espeak languages
+// through espeak-ng.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/EnglishG2P.h"
+
+namespace kokoro {
+
+// Settings of the English front end for one request.
+struct EnglishSettings {
+  std::string lexiconPath;                        // data/lexicon/en-us.lexicon or en-gb.lexicon
+  std::shared_ptr<const UserLexicon> userLexicon;  // may be null
+  bool guessPartOfSpeech = true;
+};
+
+using TextPhonemizer = std::function<std::string(const std::string& text)>;
+
+// The phonemizer of language `code` ('a', 'b', 'e', 'f', 'h', 'i', 'p'). English ('a', 'b') uses
+// the lexicon G2P when `english` is given (the lexicon loads on the first call, once per
+// process), espeak-ng otherwise. Throws KokoroError(kUnsupportedLanguage) for other codes.
+TextPhonemizer nativePhonemizer(char code, const std::optional<EnglishSettings>& english);
+
+}  // namespace kokoro
