@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ErrorCode, KokoroError } from './errors.js';
 import { KModel, type Device } from './KModel.js';
 import { KokoroModel } from './KokoroModel.js';
+import { checkLexicon, type Lexicon } from './lexicon.js';
 import { MODEL_VERSIONS, defaultModelsDir, type ModelVersion } from './paths.js';
 
 export interface ModelManagerOptions {
@@ -13,6 +14,8 @@ export interface ModelManagerOptions {
   device?: Device;
   /** Intra-op threads per inference. Defaults to the number of CPUs, at most 8. */
   threads?: number;
+  /** Words pronounced your way in every English request of every model (see {@link Lexicon}). Defaults to none. */
+  lexicon?: Lexicon;
 }
 
 /**
@@ -26,6 +29,7 @@ export class ModelManager implements AsyncDisposable {
 
   constructor(private readonly options: ModelManagerOptions = {}) {
     this.modelsDir = options.modelsDir ?? defaultModelsDir();
+    checkLexicon(options.lexicon, 'lexicon');
   }
 
   /** The model of a version (`v1.0` or `v0.19`), loaded on first use. */
@@ -60,7 +64,7 @@ export class ModelManager implements AsyncDisposable {
     const kmodel = await KModel.load({
       config, weights, device: this.options.device, threads: this.options.threads, voiceRow: layout.voiceRow,
     });
-    return new KokoroModel(kmodel, join(dir, 'voices'), version);
+    return new KokoroModel(kmodel, join(dir, 'voices'), version, { lexicon: this.options.lexicon });
   }
 
   /** Disposes every loaded model. */

@@ -71,6 +71,16 @@ export interface NativeRuntimeInfo {
   parallelInfo: string;
 }
 
+/** Settings of the native English front end (lexicon G2P). */
+export interface NativeEnglishSettings {
+  /** Path of the dialect's lexicon file (data/lexicon/en-us.lexicon or en-gb.lexicon). */
+  lexicon: string;
+  /** The user's words: exact spelling first, then lower case. */
+  userLexicon?: Readonly<Record<string, string>>;
+  /** Heteronyms from the neighbouring words (default) or always the lexicon's DEFAULT (measurement). */
+  guessPartOfSpeech?: boolean;
+}
+
 export interface NativeBinding {
   loadModel(spec: NativeModelSpec): Promise<NativeModel>;
   readVoicePack(path: string): Promise<{ data: Float32Array; shape: number[] }>;
@@ -78,8 +88,8 @@ export interface NativeBinding {
   /** Starts producing speech; `espeakLanguage` or `phonemize` picks the front end. */
   startStream(model: NativeModel, text: string, voice: Float32Array, speed: number, seed: number | undefined,
     espeakLanguage: string | null, phonemize: ((text: string) => string) | null,
-    onEvent: (kind: string, payload?: unknown) => void): NativeStream;
-  /** espeak-ng phonemes (Kokoro symbols) of one text, off the main thread. */
-  phonemize(text: string, espeakLanguage: string): Promise<string>;
+    onEvent: (kind: string, payload?: unknown) => void, english?: NativeEnglishSettings): NativeStream;
+  /** Phonemes (Kokoro symbols) of one text from a native front end, off the main thread. */
+  phonemize(text: string, language: string, english?: NativeEnglishSettings): Promise<string>;
   runtimeInfo(): NativeRuntimeInfo;
 }
