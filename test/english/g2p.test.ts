@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -8,6 +8,7 @@ import { KokoroError } from '../../lib/errors.js';
 import { englishLexiconPath } from '../../lib/lexicon.js';
 import { loadBinding } from '../../lib/native/loadBinding.js';
 import { createPipeline, type Pipeline } from '../../lib/pipeline.js';
+import { hasShared, sharedDir } from '../helpers/fixtures.js';
 
 // The English front end: misaki's lexicons (shipped in data/lexicon), its lookup rules rebuilt
 // natively, espeak-ng for unknown words. Cases are our own; expected phonemes are the lexicon's.
@@ -205,5 +206,17 @@ describe('lexicon files', () => {
   it('ships both dialects', () => {
     expect(englishLexiconPath(false)).toMatch(/en-us\.lexicon$/);
     expect(englishLexiconPath(true)).toMatch(/en-gb\.lexicon$/);
+  });
+});
+
+describe.skipIf(!hasShared)('shipped lexicon', () => {
+  it('is what tools/build-lexicon.mjs generates from misaki’s lexicons (regenerate it after changing either)', async () => {
+    // @ts-expect-error plain JS module of the repository's tools
+    const { formatLexicon } = await import('../../tools/lexicon-format.mjs');
+    for (const [dialect, prefix, british] of [['en-us', 'us', false], ['en-gb', 'gb', true]] as const) {
+      const read = (tier: string) => JSON.parse(readFileSync(join(sharedDir as string, 'data', 'misaki-lexicon', `${prefix}_${tier}.json`), 'utf8'));
+      const expected = (formatLexicon as (d: string, g: unknown, s: unknown) => string)(dialect, read('gold'), read('silver'));
+      expect(readFileSync(englishLexiconPath(british), 'utf8') === expected, `${dialect} lexicon is stale`).toBe(true);
+    }
   });
 });
