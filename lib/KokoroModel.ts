@@ -25,6 +25,8 @@ export interface GenerateOptions {
   signal?: AbortSignal;
   /** Words pronounced your way in this request (English), over the model's `lexicon`. */
   lexicon?: Lexicon;
+  /** English text normalization: families to switch off (`{ urls: false }`), or `false` for none. Defaults to all on. */
+  normalization?: PhonemizeOptions['normalization'];
 }
 
 /** Options of a {@link KokoroModel} for its whole life. */
@@ -128,7 +130,7 @@ export class KokoroModel implements AsyncDisposable {
     const voice = await this.voices.get(options.voice);
     options.signal?.throwIfAborted?.();
     const native = this.kmodel.nativeHandle();
-    const frontEnd = pipeline.streamFrontEnd({ lexicon: options.lexicon });
+    const frontEnd = pipeline.streamFrontEnd({ lexicon: options.lexicon, normalization: options.normalization });
     const chunks = iterateNativeStream((onEvent) => loadBinding().startStream(
       native, sanitizeText(text), voice.data, speed, options.seed,
       'espeakLanguage' in frontEnd ? frontEnd.espeakLanguage : null,

@@ -13,6 +13,7 @@ export { KokoroModel, type KokoroModelOptions, type ForwardOptions, type Generat
 export { LANGUAGES, resolveLanguage, type LanguageCode, type LanguageInfo } from './languages.js';
 export type { Pipeline, PhonemizeOptions } from './pipeline.js';
 export type { Lexicon } from './lexicon.js';
+export { normalizeText, type NormalizationOptions, type NormalizedText } from './normalize.js';
 export type { TimedSpan } from './timestamps.js';
 export { defaultModelsDir, MODEL_VERSIONS, type ModelVersion } from './paths.js';
 export { parseVoiceSpec } from './voiceLibrary.js';

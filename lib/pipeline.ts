@@ -2,12 +2,18 @@ import { ErrorCode, KokoroError, nativeCall } from './errors.js';
 import { resolveLanguage, type LanguageCode, type LanguageInfo } from './languages.js';
 import { checkLexicon, englishLexiconPath, mergeLexicons, type Lexicon } from './lexicon.js';
 import type { NativeEnglishSettings } from './native/binding.js';
+import { validateNormalizationOptions, type NormalizationOptions } from './normalize.js';
 import { loadBinding } from './native/loadBinding.js';
 
 /** Per-call options of a pipeline's phonemizer. */
 export interface PhonemizeOptions {
   /** Words pronounced your way for this call (English), over the model's lexicon. */
   lexicon?: Lexicon;
+  /**
+   * English text normalization before phonemization: families to switch off
+   * (`{ urls: false }`), or `false` for none. Defaults to every family on.
+   */
+  normalization?: NormalizationOptions | false;
 }
 
 /** What the native stream runs: a native front end (with English settings), or a synchronous JS phonemizer. */
@@ -58,7 +64,11 @@ export async function createPipeline(code: string, options: PipelineOptions = {}
     const streamFrontEnd = (request: PhonemizeOptions = {}): StreamFrontEnd => {
       if (!english) return { espeakLanguage: language.code };
       const userLexicon = mergeLexicons(baseLexicon, checkLexicon(request.lexicon, 'lexicon'));
-      return { espeakLanguage: language.code, english: { lexicon: englishLexiconPath(language.code === 'b'), userLexicon } };
+      const normalization = request.normalization === false ? false : validateNormalizationOptions(request.normalization);
+      return {
+        espeakLanguage: language.code,
+        english: { lexicon: englishLexiconPath(language.code === 'b'), userLexicon, normalization },
+      };
     };
     return {
       language,

@@ -1,6 +1,7 @@
 // Entry point of the native addon. The JS side reaches it only through lib/native/binding.ts.
 #include <napi.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "core/Checkpoint.h"
@@ -8,6 +9,7 @@
 #include "core/Error.h"
 #include "core/KModel.h"
 #include "core/Runtime.h"
+#include "core/TextNormalizer.h"
 #include "napi/AddonData.h"
 #include "napi/ErrorBridge.h"
 #include "napi/Marshal.h"
@@ -115,6 +117,34 @@ Napi::Value phonemize(const Napi::CallbackInfo& info) {
       [](Napi::Env env, std::string& phonemes) -> Napi::Value { return Napi::String::New(env, phonemes); });
 }
 
+// normalizeText(text, lang, options) -> { text, sourceOffset: Uint32Array }: English text
+// normalization (lang 'a' or 'b'), synchronous (linear and fast; see bench/normalize.mjs).
+Napi::Value normalizeText(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  try {
+    if (!info[0].IsString() || !info[1].IsString() || !info[2].IsObject()) {
+      throw KokoroError(codes::kInvalidArgument, "normalizeText(text, lang, options): text and lang must be strings, options an object");
+    }
+    const std::string text = info[0].As<Napi::String>().Utf8Value();
+    const std::string lang = info[1].As<Napi::String>().Utf8Value();
+    if (lang != "a" && lang != "b") {
+      throw KokoroError(codes::kUnsupportedLanguage, "normalizeText: text normalization is for English ('a' or 'b'), not '" + lang + "'");
+    }
+    const NormalizationOptions options = readNormalizationOptions(info[2].As<Napi::Object>());
+    NormalizedText normalized = TextNormalizer().normalize(text, options, lang == "b");
+    Napi::Uint32Array offsets = Napi::Uint32Array::New(env, normalized.sourceOffset.size());
+    std::copy(normalized.sourceOffset.begin(), normalized.sourceOffset.end(), offsets.Data());
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("text", Napi::String::New(env, normalized.text));
+    out.Set("sourceOffset", offsets);
+    return out;
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (...) {
+    throw makeJsError(env, classifyCurrentException("normalizing text"));
+  }
+}
+
 Napi::Value runtimeInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   RuntimeInfo runtime = queryRuntime();
@@ -140,6 +170,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("inspectCheckpoint", Napi::Function::New<inspectCheckpoint>(env, "inspectCheckpoint"));
   exports.Set("startStream", Napi::Function::New<StreamWrap::start>(env, "startStream"));
   exports.Set("phonemize", Napi::Function::New<phonemize>(env, "phonemize"));
+  exports.Set("normalizeText", Napi::Function::New<normalizeText>(env, "normalizeText"));
   exports.Set("runtimeInfo", Napi::Function::New<runtimeInfo>(env, "runtimeInfo"));
   return exports;
 }

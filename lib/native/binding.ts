@@ -77,6 +77,8 @@ export interface NativeEnglishSettings {
   lexicon: string;
   /** The user's words: exact spelling first, then lower case. */
   userLexicon?: Readonly<Record<string, string>>;
+  /** Normalization families (all on when absent), or `false` for none. */
+  normalization?: Record<string, boolean> | false;
   /** Heteronyms from the neighbouring words (default) or always the lexicon's DEFAULT (measurement). */
   guessPartOfSpeech?: boolean;
 }
@@ -91,5 +93,7 @@ export interface NativeBinding {
     onEvent: (kind: string, payload?: unknown) => void, english?: NativeEnglishSettings): NativeStream;
   /** Phonemes (Kokoro symbols) of one text from a native front end, off the main thread. */
   phonemize(text: string, language: string, english?: NativeEnglishSettings): Promise<string>;
+  /** English text normalization ('a' or 'b'); `sourceOffset` holds UTF-8 byte offsets. */
+  normalizeText(text: string, lang: 'a' | 'b', options: Record<string, boolean>): { text: string; sourceOffset: Uint32Array };
   runtimeInfo(): NativeRuntimeInfo;
 }

@@ -14,7 +14,8 @@ TextPhonemizer nativePhonemizer(char code, const std::optional<EnglishSettings>&
       EnglishRequest request;
       request.userLexicon = settings.userLexicon.get();
       request.guessPartOfSpeech = settings.guessPartOfSpeech;
-      return g2p.phonemize(text, request);
+      if (!settings.normalize) return g2p.phonemize(text, request);
+      return g2p.phonemize(TextNormalizer().normalize(text, settings.normalization, british).text, request);
     };
   }
   return [language](const std::string& text) { return EspeakPhonemizer::shared().phonemize(text, language); };

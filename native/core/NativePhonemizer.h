@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/EnglishG2P.h"
+#include "core/TextNormalizer.h"
 
 namespace kokoro {
 
@@ -16,6 +17,8 @@ namespace kokoro {
 struct EnglishSettings {
   std::string lexiconPath;                        // data/lexicon/en-us.lexicon or en-gb.lexicon
   std::shared_ptr<const UserLexicon> userLexicon;  // may be null
+  bool normalize = true;                          // text normalization before the G2P
+  NormalizationOptions normalization;
   bool guessPartOfSpeech = true;
 };
 

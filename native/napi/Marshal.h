@@ -19,8 +19,10 @@ ModelSpec readModelSpec(const Napi::Object& options);
 at::Tensor readVoice(const Napi::Value& value);
 Napi::Float32Array toFloat32Array(Napi::Env env, std::vector<float>&& values);
 Napi::Value toJs(Napi::Env env, InferenceResult& result);
-// `{ lexicon: path, userLexicon?: { word: phonemes }, guessPartOfSpeech?: boolean }`, or nothing
-// for undefined/null.
+// Normalization families from `{ numbers?: boolean, … }` (absent ones stay on).
+NormalizationOptions readNormalizationOptions(const Napi::Object& flags);
+// `{ lexicon: path, userLexicon?: { word: phonemes }, normalization?: { … } | false,
+// guessPartOfSpeech?: boolean }`, or nothing for undefined/null.
 std::optional<EnglishSettings> readEnglishSettings(const Napi::Value& value);
 
 }  // namespace kokoro::napi

@@ -64,7 +64,7 @@ describe('lexicon lookup', () => {
   it('spells acronyms out letter by letter, with the main stress on the last letter', async () => {
     expect(await us.phonemize('FBI')).toBe('ˌɛfbˌiˈI');
     expect(await gb.phonemize('FBI')).toBe('ˌɛfbˌiːˈI');
-    expect(await us.phonemize('U.S.')).toBe('jˌuˈɛs');
+    expect(await us.phonemize('U.S.', { normalization: false })).toBe('jˌuˈɛs');
     // An acronym the lexicon knows as a word is read as that word.
     expect(await us.phonemize('NASA')).toBe('nˈæsə');
     expect(await gb.phonemize('NASA')).toBe('nˈasə');
@@ -165,6 +165,24 @@ describe('punctuation', () => {
   });
 });
 
+describe('text normalization before the G2P', () => {
+  it('is on by default, each family switchable, all of it off with false', async () => {
+    expect(await us.phonemize('It costs $5.')).toBe('ˌɪt kˈɔsts fˈIv dˈɑləɹz.');
+    expect(await gb.phonemize('It costs £5.')).toBe('ˌɪt kˈɒsts fˈIv pˈWndz.');
+    expect(await us.phonemize('It costs $5.', { normalization: { currency: false } })).not.toContain('dˈɑləɹz');
+    expect(await us.phonemize('Dr. Smith', { normalization: false })).toMatch(/\. smˈɪθ$/);
+    expect(await us.phonemize('Dr. Smith')).toBe('dˈɑktəɹ smˈɪθ');
+  });
+
+  it('leaves pronunciation markup and the user lexicon alone', async () => {
+    expect(await us.phonemize('[Kokoro](/kˈOkəɹO/) at 5 pm', { lexicon: { pm: 'pˈiˈɛm' } })).toMatch(/^kˈOkəɹO æt fˈIv /);
+  });
+
+  it('rejects an unknown normalization family', async () => {
+    await expect(us.phonemize('x', { normalization: { colours: false } as never })).rejects.toMatchObject({ code: 'KOKORO_INVALID_ARGUMENT' });
+  });
+});
+
 describe('pronunciation control', () => {
   it('reads inline markup with the given phonemes', async () => {
     expect(await us.phonemize('Say [Kokoro](/kˈOkəɹO/) now.')).toBe('sˈA kˈOkəɹO nˈW.');
@@ -218,5 +236,5 @@ describe.skipIf(!hasShared)('shipped lexicon', () => {
       const expected = (formatLexicon as (d: string, g: unknown, s: unknown) => string)(dialect, read('gold'), read('silver'));
       expect(readFileSync(englishLexiconPath(british), 'utf8') === expected, `${dialect} lexicon is stale`).toBe(true);
     }
-  });
+  }, 60_000);
 });
