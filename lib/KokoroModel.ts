@@ -178,7 +178,8 @@ export class KokoroModel implements AsyncDisposable {
   }
 
   private toResult(chunk: NativeStreamChunk): GenerateResult {
-    const { tokens, words } = timestampsFor(chunk.phonemes, chunk.graphemes, chunk.durations, this.kmodel.config.vocab);
+    const { tokens, words } = timestampsFor(chunk.phonemes, chunk.graphemes, chunk.durations, this.kmodel.config.vocab,
+      { wordSources: chunk.wordSources, textStart: chunk.textStart });
     return {
       index: chunk.index,
       graphemes: chunk.graphemes,

@@ -106,14 +106,14 @@ Napi::Value phonemize(const Napi::CallbackInfo& info) {
   }
   std::string text = info[0].As<Napi::String>().Utf8Value();
   const std::string code = info[1].As<Napi::String>().Utf8Value();
-  TextPhonemizer phonemizer;
+  PhonemizeFn phonemizer;
   try {
     phonemizer = nativePhonemizer(code.size() == 1 ? code[0] : '?', readEnglishSettings(info[2]));
   } catch (...) {
     throw makeJsError(env, classifyCurrentException("phonemizing"));
   }
   return PromiseWorker<std::string>::queue(
-      env, "phonemizing", [text, phonemizer]() { return phonemizer(text); },
+      env, "phonemizing", [text, phonemizer]() { return phonemizer(text).phonemes; },
       [](Napi::Env env, std::string& phonemes) -> Napi::Value { return Napi::String::New(env, phonemes); });
 }
 

@@ -50,6 +50,8 @@ export interface NativeStreamChunk extends InferResult {
   textStart: number;
   textEnd: number;
   phonemes: string;
+  /** [begin, end) UTF-8 byte offsets in `graphemes` per phoneme word, when the front end knows them (English). */
+  wordSources?: Uint32Array;
 }
 
 export interface NativeStream {

@@ -116,6 +116,23 @@ std::string parentTag(std::string_view tag) {
   return std::string(tag);
 }
 
+// The v1.0 model writes the American flap as T and the glottal stop as t.
+std::string v1Symbols(const std::string& phonemes) {
+  std::string out;
+  for (size_t i = 0; i < phonemes.size(); ++i) {
+    if (phonemes.compare(i, 2, "ɾ") == 0) {
+      out += 'T';
+      ++i;
+    } else if (phonemes.compare(i, 2, "ʔ") == 0) {
+      out += 't';
+      ++i;
+    } else {
+      out += phonemes[i];
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 EnglishG2P::EnglishG2P(std::shared_ptr<const EnglishLexicon> lexicon, bool british)
@@ -486,6 +503,10 @@ std::string EnglishG2P::wordPhonemes(const std::vector<EnglishToken>& tokens, si
 }
 
 std::string EnglishG2P::phonemize(std::string_view text, const EnglishRequest& request) const {
+  return phonemizeWithSources(text, request).phonemes;
+}
+
+PhonemizedText EnglishG2P::phonemizeWithSources(std::string_view text, const EnglishRequest& request) const {
   const std::vector<EnglishToken> tokens = tokenizeEnglish(text);
   std::vector<std::string> phonemes(tokens.size());
   Context context;
@@ -494,26 +515,38 @@ std::string EnglishG2P::phonemize(std::string_view text, const EnglishRequest& r
     phonemes[i] = token.kind == EnglishToken::Kind::Word ? wordPhonemes(tokens, i, context, request) : token.phonemes;
     context = contextBefore(context, phonemes[i], token.text);
   }
-  std::string out;
+  PhonemizedText result;
+  std::string& out = result.phonemes;
+  bool inWord = false;
   for (size_t i = 0; i < tokens.size(); ++i) {
-    out += phonemes[i];
-    if (tokens[i].spaceAfter && !out.empty() && out.back() != ' ') out += ' ';
-  }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  // The v1.0 model writes the American flap as T and the glottal stop as t.
-  std::string tidy;
-  for (size_t i = 0; i < out.size(); ++i) {
-    if (out.compare(i, 2, "ɾ") == 0) {
-      tidy += 'T';
-      ++i;
-    } else if (out.compare(i, 2, "ʔ") == 0) {
-      tidy += 't';
-      ++i;
-    } else {
-      tidy += out[i];
+    const auto begin = static_cast<uint32_t>(tokens[i].begin);
+    const auto end = static_cast<uint32_t>(tokens[i].end);
+    const std::string symbols = v1Symbols(phonemes[i]);
+    size_t start = 0;
+    while (true) {
+      const size_t space = symbols.find(' ', start);
+      const size_t stop = space == std::string::npos ? symbols.size() : space;
+      if (stop > start) {
+        out.append(symbols, start, stop - start);
+        if (inWord) {
+          result.wordSources.back().second = end;
+        } else {
+          result.wordSources.emplace_back(begin, end);
+          inWord = true;
+        }
+      }
+      if (space == std::string::npos) break;
+      if (inWord) out += ' ';
+      inWord = false;
+      start = space + 1;
+    }
+    if (tokens[i].spaceAfter && inWord) {
+      out += ' ';
+      inWord = false;
     }
   }
-  return tidy;
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return result;
 }
 
 }  // namespace kokoro

@@ -14,6 +14,7 @@
 
 #include "core/EnglishLexicon.h"
 #include "core/EnglishTokenizer.h"
+#include "core/PhonemizedText.h"
 
 namespace kokoro {
 
@@ -32,6 +33,8 @@ class EnglishG2P {
   EnglishG2P(std::shared_ptr<const EnglishLexicon> lexicon, bool british);
 
   std::string phonemize(std::string_view text, const EnglishRequest& request = {}) const;
+  // The same phonemes, with the byte range of `text` each phoneme word was read from.
+  PhonemizedText phonemizeWithSources(std::string_view text, const EnglishRequest& request = {}) const;
 
   bool british() const { return british_; }
 

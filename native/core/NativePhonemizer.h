@@ -3,12 +3,12 @@
 // through espeak-ng.
 #pragma once
 
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "core/EnglishG2P.h"
+#include "core/PhonemizedText.h"
 #include "core/TextNormalizer.h"
 
 namespace kokoro {
@@ -22,11 +22,10 @@ struct EnglishSettings {
   bool guessPartOfSpeech = true;
 };
 
-using TextPhonemizer = std::function<std::string(const std::string& text)>;
-
 // The phonemizer of language `code` ('a', 'b', 'e', 'f', 'h', 'i', 'p'). English ('a', 'b') uses
 // the lexicon G2P when `english` is given (the lexicon loads on the first call, once per
-// process), espeak-ng otherwise. Throws KokoroError(kUnsupportedLanguage) for other codes.
-TextPhonemizer nativePhonemizer(char code, const std::optional<EnglishSettings>& english);
+// process), espeak-ng otherwise; only the English G2P reports word sources. Throws
+// KokoroError(kUnsupportedLanguage) for other codes.
+PhonemizeFn nativePhonemizer(char code, const std::optional<EnglishSettings>& english);
 
 }  // namespace kokoro

@@ -51,6 +51,14 @@ void deliverEvent(Napi::Env env, Napi::Function onEvent, StreamEvent* raw) {
       out.Set("textStart", static_cast<double>(chunk.text.begin));
       out.Set("textEnd", static_cast<double>(chunk.text.end));
       out.Set("phonemes", chunk.phonemes);
+      if (!chunk.wordSources.empty()) {
+        Napi::Uint32Array sources = Napi::Uint32Array::New(env, chunk.wordSources.size() * 2);
+        for (size_t i = 0; i < chunk.wordSources.size(); ++i) {
+          sources[2 * i] = chunk.wordSources[i].first;
+          sources[2 * i + 1] = chunk.wordSources[i].second;
+        }
+        out.Set("wordSources", sources);
+      }
       onEvent.Call({Napi::String::New(env, "chunk"), out});
       break;
     }
@@ -89,7 +97,7 @@ PhonemizeFn jsPhonemize(StreamState* state) {
     if (state->jsPhonemizer.BlockingCall(&call, callJsPhonemizer) != napi_ok) {
       throw KokoroError(codes::kInternal, "could not reach the JavaScript phonemizer (environment shutting down)");
     }
-    return result.get();
+    return PhonemizedText{result.get(), {}};
   };
 }
 

@@ -38,3 +38,34 @@ describe.skipIf(!hasShared)('English front end in a model', () => {
     expect(() => new ModelManager({ lexicon: { word: '' } })).toThrow(/"word"/);
   });
 });
+
+describe.skipIf(!hasShared)('word timestamps through normalization', () => {
+  let manager: ModelManager;
+  let model: KokoroModel;
+  beforeAll(async () => {
+    manager = new ModelManager({ modelsDir: makeTinyModelsDir(), device: 'cpu', threads: 1 });
+    model = await manager.getModel('v1.0');
+  });
+  afterAll(() => manager?.dispose());
+
+  it('point every word at what the user wrote, expansions included', async () => {
+    const text = 'Intro. Dr. Smith paid $5.30 at 10:35 pm, “gladly”.';
+    const words = [];
+    for await (const chunk of model.generate(text, { voice: 'af_heart', lang: 'a', seed: 1 })) {
+      words.push(...chunk.words);
+      // Times are from the chunk's start and follow the words' order.
+      for (let i = 1; i < chunk.words.length; ++i) expect(chunk.words[i]!.start).toBeGreaterThanOrEqual(chunk.words[i - 1]!.start);
+    }
+    const bytes = Buffer.from(text);
+    for (const word of words) {
+      expect(word.textRange).toBeDefined();
+      const [begin, end] = word.textRange!;
+      expect(bytes.subarray(begin, end).toString()).toBe(word.text);
+    }
+    const said = (written: string) => words.filter((w) => w.text === written).map((w) => w.phonemes);
+    expect(said('Dr.')).toEqual(['dˈɑktəɹ']);
+    expect(said('$5.30').join(' ')).toMatch(/fˈIv dˈɑləɹz/);
+    expect(words.map((w) => w.text)).toContain('Smith');
+    expect(words.at(-1)!.text).toBe('“gladly”.');
+  });
+});
