@@ -23,21 +23,18 @@ namespace {
 // loadModel(spec) -> Promise<NativeModel>
 Napi::Value loadModel(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  ModelSpec spec;
-  try {
+  return atBoundary(env, "loading the model", [&]() -> Napi::Value {
     if (!info[0].IsObject()) throw KokoroError(codes::kInvalidArgument, "loadModel(spec): spec must be an object");
-    spec = readModelSpec(info[0].As<Napi::Object>());
+    ModelSpec spec = readModelSpec(info[0].As<Napi::Object>());
     spec.device = resolveDevice(spec.device);
-  } catch (...) {
-    throw makeJsError(env, classifyCurrentException("loading the model"));
-  }
-  return PromiseWorker<std::shared_ptr<const KModel>>::queue(
-      env, "loading the model",
-      [spec = std::move(spec)]() {
-        applyThreadCount(spec.threads);
-        return KModel::load(spec);
-      },
-      [](Napi::Env env, std::shared_ptr<const KModel>& model) { return ModelWrap::wrap(env, model); });
+    return PromiseWorker<std::shared_ptr<const KModel>>::queue(
+        env, "loading the model",
+        [spec = std::move(spec)]() {
+          applyThreadCount(spec.threads);
+          return KModel::load(spec);
+        },
+        [](Napi::Env env, std::shared_ptr<const KModel>& model) { return ModelWrap::wrap(env, model); });
+  });
 }
 
 struct TensorFile {
@@ -48,73 +45,74 @@ struct TensorFile {
 // readVoicePack(path) -> Promise<{ data: Float32Array, shape: number[] }>
 Napi::Value readVoicePack(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[0].IsString()) throw makeJsError(env, {codes::kInvalidArgument, "readVoicePack(path): path must be a string"});
-  std::string path = info[0].As<Napi::String>().Utf8Value();
-  return PromiseWorker<TensorFile>::queue(
-      env, "reading voice pack " + path,
-      [path]() {
-        at::Tensor tensor = readTensorFile(path).to(at::kFloat).contiguous();
-        TensorFile file;
-        file.shape = tensor.sizes().vec();
-        file.values.assign(tensor.data_ptr<float>(), tensor.data_ptr<float>() + tensor.numel());
-        return file;
-      },
-      [](Napi::Env env, TensorFile& file) -> Napi::Value {
-        Napi::Object out = Napi::Object::New(env);
-        Napi::Array shape = Napi::Array::New(env, file.shape.size());
-        for (size_t i = 0; i < file.shape.size(); ++i) shape.Set(i, static_cast<double>(file.shape[i]));
-        out.Set("shape", shape);
-        out.Set("data", toFloat32Array(env, std::move(file.values)));
-        return out;
-      });
+  return atBoundary(env, "reading a voice pack", [&]() -> Napi::Value {
+    if (!info[0].IsString()) throw KokoroError(codes::kInvalidArgument, "readVoicePack(path): path must be a string");
+    std::string path = info[0].As<Napi::String>().Utf8Value();
+    return PromiseWorker<TensorFile>::queue(
+        env, "reading voice pack " + path,
+        [path]() {
+          at::Tensor tensor = readTensorFile(path).to(at::kFloat).contiguous();
+          TensorFile file;
+          file.shape = tensor.sizes().vec();
+          file.values.assign(tensor.data_ptr<float>(), tensor.data_ptr<float>() + tensor.numel());
+          return file;
+        },
+        [](Napi::Env env, TensorFile& file) -> Napi::Value {
+          Napi::Object out = Napi::Object::New(env);
+          Napi::Array shape = Napi::Array::New(env, file.shape.size());
+          for (size_t i = 0; i < file.shape.size(); ++i) shape.Set(i, static_cast<double>(file.shape[i]));
+          out.Set("shape", shape);
+          out.Set("data", toFloat32Array(env, std::move(file.values)));
+          return out;
+        });
+  });
 }
 
 // inspectCheckpoint(path) -> Promise<Array<[name, shape]>>: the tensors after folding, for
 // diagnostics and tests of the reader.
 Napi::Value inspectCheckpoint(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[0].IsString()) throw makeJsError(env, {codes::kInvalidArgument, "inspectCheckpoint(path): path must be a string"});
-  std::string path = info[0].As<Napi::String>().Utf8Value();
-  using Listing = std::vector<std::pair<std::string, std::vector<int64_t>>>;
-  return PromiseWorker<Listing>::queue(
-      env, "reading checkpoint " + path,
-      [path]() {
-        Listing listing;
-        for (const auto& [name, tensor] : readOfficialCheckpoint(path)) listing.emplace_back(name, tensor.sizes().vec());
-        return listing;
-      },
-      [](Napi::Env env, Listing& listing) -> Napi::Value {
-        Napi::Array out = Napi::Array::New(env, listing.size());
-        for (size_t i = 0; i < listing.size(); ++i) {
-          Napi::Array shape = Napi::Array::New(env, listing[i].second.size());
-          for (size_t d = 0; d < listing[i].second.size(); ++d) shape.Set(d, static_cast<double>(listing[i].second[d]));
-          Napi::Array entry = Napi::Array::New(env, 2);
-          entry.Set(0u, listing[i].first);
-          entry.Set(1u, shape);
-          out.Set(i, entry);
-        }
-        return out;
-      });
+  return atBoundary(env, "reading a checkpoint", [&]() -> Napi::Value {
+    if (!info[0].IsString()) throw KokoroError(codes::kInvalidArgument, "inspectCheckpoint(path): path must be a string");
+    std::string path = info[0].As<Napi::String>().Utf8Value();
+    using Listing = std::vector<std::pair<std::string, std::vector<int64_t>>>;
+    return PromiseWorker<Listing>::queue(
+        env, "reading checkpoint " + path,
+        [path]() {
+          Listing listing;
+          for (const auto& [name, tensor] : readOfficialCheckpoint(path)) listing.emplace_back(name, tensor.sizes().vec());
+          return listing;
+        },
+        [](Napi::Env env, Listing& listing) -> Napi::Value {
+          Napi::Array out = Napi::Array::New(env, listing.size());
+          for (size_t i = 0; i < listing.size(); ++i) {
+            Napi::Array shape = Napi::Array::New(env, listing[i].second.size());
+            for (size_t d = 0; d < listing[i].second.size(); ++d) shape.Set(d, static_cast<double>(listing[i].second[d]));
+            Napi::Array entry = Napi::Array::New(env, 2);
+            entry.Set(0u, listing[i].first);
+            entry.Set(1u, shape);
+            out.Set(i, entry);
+          }
+          return out;
+        });
+  });
 }
 
 // phonemize(text, languageCode, english?) -> Promise<string>: Kokoro phonemes of a native front
 // end (English lexicon G2P with `english` settings, else espeak-ng), computed on the thread pool.
 Napi::Value phonemize(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[0].IsString() || !info[1].IsString()) {
-    throw makeJsError(env, {codes::kInvalidArgument, "phonemize(text, language): both must be strings"});
-  }
-  std::string text = info[0].As<Napi::String>().Utf8Value();
-  const std::string code = info[1].As<Napi::String>().Utf8Value();
-  PhonemizeFn phonemizer;
-  try {
-    phonemizer = nativePhonemizer(code.size() == 1 ? code[0] : '?', readEnglishSettings(info[2]));
-  } catch (...) {
-    throw makeJsError(env, classifyCurrentException("phonemizing"));
-  }
-  return PromiseWorker<std::string>::queue(
-      env, "phonemizing", [text, phonemizer]() { return phonemizer(text).phonemes; },
-      [](Napi::Env env, std::string& phonemes) -> Napi::Value { return Napi::String::New(env, phonemes); });
+  return atBoundary(env, "phonemizing", [&]() -> Napi::Value {
+    if (!info[0].IsString() || !info[1].IsString()) {
+      throw KokoroError(codes::kInvalidArgument, "phonemize(text, language): both must be strings");
+    }
+    std::string text = info[0].As<Napi::String>().Utf8Value();
+    const std::string code = info[1].As<Napi::String>().Utf8Value();
+    PhonemizeFn phonemizer = nativePhonemizer(code.size() == 1 ? code[0] : '?', readEnglishSettings(info[2]));
+    return PromiseWorker<std::string>::queue(
+        env, "phonemizing", [text, phonemizer]() { return phonemizer(text).phonemes; },
+        [](Napi::Env env, std::string& phonemes) -> Napi::Value { return Napi::String::New(env, phonemes); });
+  });
 }
 
 // normalizeText(text, lang, options) -> { text, sourceOffset: Uint32Array }: English text
@@ -147,17 +145,19 @@ Napi::Value normalizeText(const Napi::CallbackInfo& info) {
 
 Napi::Value runtimeInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  RuntimeInfo runtime = queryRuntime();
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("torchVersion", runtime.torchVersion);
-  out.Set("blas", runtime.blas);
-  out.Set("blasLibrary", runtime.blasLibrary);
-  out.Set("blasThreads", runtime.blasThreads);
-  out.Set("defaultThreads", runtime.defaultThreads);
-  out.Set("cudaAvailable", runtime.cudaAvailable);
-  out.Set("cudaDeviceCount", runtime.cudaDeviceCount);
-  out.Set("parallelInfo", runtime.parallelInfo);
-  return out;
+  return atBoundary(env, "querying the runtime", [&]() -> Napi::Value {
+    RuntimeInfo runtime = queryRuntime();
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("torchVersion", runtime.torchVersion);
+    out.Set("blas", runtime.blas);
+    out.Set("blasLibrary", runtime.blasLibrary);
+    out.Set("blasThreads", runtime.blasThreads);
+    out.Set("defaultThreads", runtime.defaultThreads);
+    out.Set("cudaAvailable", runtime.cudaAvailable);
+    out.Set("cudaDeviceCount", runtime.cudaDeviceCount);
+    out.Set("parallelInfo", runtime.parallelInfo);
+    return out;
+  });
 }
 
 Napi::Object init(Napi::Env env, Napi::Object exports) {

@@ -110,6 +110,7 @@ class Normalization {
     if (options_.numbers) say(words, begin);
     else out_.copy(begin, end);
     numberEnd_ = end;
+    lastNumberDigits_ = s_.substr(begin, end - begin);
   }
 
   size_t step(size_t i) {
@@ -309,6 +310,7 @@ class Normalization {
         const size_t symbolEnd = end + codePointAt(s_, end).second;
         sayAmount(begin, number, "", *currency);
         numberEnd_ = symbolEnd;
+        lastNumberDigits_ = {};
         return symbolEnd;
       }
     }
@@ -433,6 +435,7 @@ class Normalization {
     }
     sayAmount(begin, number, scale, currency);
     numberEnd_ = end;
+    lastNumberDigits_ = {};
     return end;
   }
 
@@ -627,6 +630,8 @@ class Normalization {
         i = j;
       }
       digits += j - groupBegin;
+      // No phone number is longer; stopping here keeps runs like "1-1-1-…" linear.
+      if (groups.size() > 6 || digits > 15) return std::nullopt;
       const char next = at(i);
       const bool groupFollows = next == '(' || isDigit(at(i + 1)) || (at(i + 1) == '(' && isDigit(at(i + 2)));
       if ((next == ' ' || next == '-' || next == '.') && groupFollows && !(parenthesised && next != ' ')) {
@@ -666,6 +671,20 @@ class Normalization {
     return groups.back().end;
   }
 
+  // Whether the integer at `i` is smaller than the number just said, as in a score, except
+  // for a two-digit year after a four-digit one.
+  bool descendingScore(size_t i) const {
+    size_t end = i;
+    while (end < s_.size() && isDigit(s_[end])) ++end;
+    const std::string_view second = s_.substr(i, end - i);
+    const std::string_view first = lastNumberDigits_;
+    if (second.empty() || first.empty() || first.find_first_not_of("0123456789") != npos ||
+        (first.size() == 4 && second.size() == 2)) {
+      return false;
+    }
+    return first.size() != second.size() ? first.size() > second.size() : first > second;
+  }
+
   // A number, or a currency sign and a number, at `i`.
   bool amountFollows(size_t i) const {
     if (isDigit(at(i))) return true;
@@ -681,9 +700,12 @@ class Normalization {
     const bool digitFollows = isDigit(at(end));
     // A dash between two numbers: "5-10" -> "five to ten".
     if ((cp == '-' || cp == 0x2013) && numberEnd_ == begin && options_.numbers && amountFollows(end)) {
-      say("to", begin);
+      // A score ("3-2") is said as two numbers; a range, or a year span ("2020-21"), with "to".
+      if (!descendingScore(end)) say("to", begin);
       return end;
     }
+    // "COVID-19": the hyphen between a word and a number is not said.
+    if (cp == '-' && options_.numbers && begin > 0 && isAlpha(s_[begin - 1]) && digitFollows) return end;
     if (options_.phones && cp == '+' && boundaryBefore(begin) && digitFollows) {
       if (auto phoneEnd = readPhoneNumber(begin)) return *phoneEnd;
     }
@@ -768,6 +790,7 @@ class Normalization {
   OffsetTextBuilder out_;
   size_t webCheckedUntil_ = 0;
   size_t numberEnd_ = npos;  // end of the last number said, for ranges and "3½"
+  std::string_view lastNumberDigits_;  // its written form
 };
 
 }  // namespace

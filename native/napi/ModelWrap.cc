@@ -4,6 +4,7 @@
 
 #include "core/Error.h"
 #include "napi/AddonData.h"
+#include "napi/ErrorBridge.h"
 #include "napi/Marshal.h"
 #include "napi/PromiseWorker.h"
 
@@ -42,31 +43,31 @@ std::shared_ptr<const KModel> ModelWrap::requireModel(Napi::Env env) const {
 //       withCurves: boolean)
 Napi::Value ModelWrap::infer(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  auto model = requireModel(env);
-  InferenceRequest request;
-  try {
+  return atBoundary(env, "inference", [&]() -> Napi::Value {
+    auto model = requireModel(env);
+    InferenceRequest request;
     if (!info[0].IsString()) throw KokoroError(codes::kInvalidArgument, "phonemes must be a string");
     request.phonemes = info[0].As<Napi::String>().Utf8Value();
     request.voice = readVoice(info[1]);
     request.speed = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 1.0;
     if (info[3].IsNumber()) request.seed = static_cast<uint64_t>(info[3].As<Napi::Number>().Int64Value());
     request.withCurves = info[4].ToBoolean().Value();
-  } catch (const KokoroError&) {
-    throw makeJsError(env, classifyCurrentException("infer"));
-  }
-  return PromiseWorker<InferenceResult>::queue(
-      env, "inference", [model, request = std::move(request)]() { return model->infer(request); },
-      [](Napi::Env env, InferenceResult& result) { return toJs(env, result); });
+    return PromiseWorker<InferenceResult>::queue(
+        env, "inference", [model, request = std::move(request)]() { return model->infer(request); },
+        [](Napi::Env env, InferenceResult& result) { return toJs(env, result); });
+  });
 }
 
 Napi::Value ModelWrap::save(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  auto model = requireModel(env);
-  if (!info[0].IsString()) throw makeJsError(env, {codes::kInvalidArgument, "save(path): path must be a string"});
-  std::string path = info[0].As<Napi::String>().Utf8Value();
-  return PromiseWorker<bool>::queue(
-      env, "saving the model", [model, path]() { model->save(path); return true; },
-      [](Napi::Env env, bool&) { return env.Undefined(); });
+  return atBoundary(env, "saving the model", [&]() -> Napi::Value {
+    auto model = requireModel(env);
+    if (!info[0].IsString()) throw KokoroError(codes::kInvalidArgument, "save(path): path must be a string");
+    std::string path = info[0].As<Napi::String>().Utf8Value();
+    return PromiseWorker<bool>::queue(
+        env, "saving the model", [model, path]() { model->save(path); return true; },
+        [](Napi::Env env, bool&) { return env.Undefined(); });
+  });
 }
 
 Napi::Value ModelWrap::dispose(const Napi::CallbackInfo& info) {
@@ -76,12 +77,14 @@ Napi::Value ModelWrap::dispose(const Napi::CallbackInfo& info) {
 
 Napi::Value ModelWrap::info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  auto model = requireModel(env);
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("device", model->device());
-  out.Set("threads", model->threads());
-  out.Set("parameters", static_cast<double>(model->parameterCount()));
-  return out;
+  return atBoundary(env, "reading model info", [&]() -> Napi::Value {
+    auto model = requireModel(env);
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("device", model->device());
+    out.Set("threads", model->threads());
+    out.Set("parameters", static_cast<double>(model->parameterCount()));
+    return out;
+  });
 }
 
 }  // namespace kokoro::napi

@@ -43,6 +43,10 @@ describe('normalizeText: numbers', () => {
     expect(us('it fell to -12 overnight')).toBe('it fell to minus twelve overnight');
     expect(us('ages 6-11 welcome')).toBe('ages six to eleven welcome');
     expect(us('pages 30–45')).toBe('pages thirty to forty-five');
+    expect(us('the 2019-20 season')).toBe('the twenty nineteen to twenty season');
+    expect(us('they won 3-1')).toBe('they won three one');
+    expect(us('COVID-19 cases')).toBe('COVID nineteen cases');
+    expect(us('$20-$30 each')).toBe('twenty dollars to thirty dollars each');
     expect(us('add 3/4 cup and 1/2 spoon')).toBe('add three quarters cup and one half spoon');
     expect(us('open 24/7')).toBe('open twenty-four seven');
     expect(us('release 2.10.1 is out')).toBe('release two point ten point one is out');
