@@ -71,7 +71,7 @@ try {
       !heldSet.has(k.toLowerCase())));
     const reducedPath = join(scratch, `${dialect}.lexicon`);
     writeFileSync(reducedPath, formatLexicon(dialect, without(gold), without(silver)));
-    const rebuilt = await phonemizeAll(heldOut, code, { lexicon: reducedPath });
+    const rebuilt = await phonemizeAll(heldOut, code, { lexicon: reducedPath, normalization: false });
     let exact = 0, noStress = 0, reducedVowel = 0;
     const reduced = (ps) => ps.replace(/[ᵻ]/g, 'ə').replace(/ᵊ/g, 'ə');
     const bySuffix = {};
@@ -92,7 +92,7 @@ try {
     // (words whose reading depends on their neighbours, like "the" or "to", excluded).
     const contextual = new Set(['a', 'an', 'am', 'the', 'to', 'in', 'i', 'used', 'by', 'vs']);
     const plain = Object.keys(gold).filter((w) => /^[a-z][a-z']*$/.test(w) && typeof gold[w] === 'string' && !contextual.has(w));
-    const looked = await phonemizeAll(plain, code, { lexicon: shipped(code === 'b') });
+    const looked = await phonemizeAll(plain, code, { lexicon: shipped(code === 'b'), normalization: false });
     let lookupExact = 0;
     const lookupMisses = [];
     plain.forEach((w, i) => {
