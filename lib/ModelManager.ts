@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { ErrorCode, KokoroError } from './errors.js';
-import { KModel, type Device } from './KModel.js';
+import { KModel, type Device, type Precision } from './KModel.js';
 import { KokoroModel } from './KokoroModel.js';
 import { checkLexicon, type Lexicon } from './lexicon.js';
 import { MODEL_VERSIONS, defaultModelsDir, type ModelVersion } from './paths.js';
@@ -14,6 +14,8 @@ export interface ModelManagerOptions {
   device?: Device;
   /** Intra-op threads per inference. Defaults to the number of CPUs, at most 8. */
   threads?: number;
+  /** Precision of the decoder (see {@link Precision}). Defaults to `KOKORO_PRECISION`, else `auto`. */
+  precision?: Precision;
   /** Words pronounced your way in every English request of every model (see {@link Lexicon}). Defaults to none. */
   lexicon?: Lexicon;
 }
@@ -62,7 +64,8 @@ export class ModelManager implements AsyncDisposable {
       }
     }
     const kmodel = await KModel.load({
-      config, weights, device: this.options.device, threads: this.options.threads, voiceRow: layout.voiceRow,
+      config, weights, device: this.options.device, threads: this.options.threads,
+      precision: this.options.precision, voiceRow: layout.voiceRow,
     });
     return new KokoroModel(kmodel, join(dir, 'voices'), version, { lexicon: this.options.lexicon });
   }
