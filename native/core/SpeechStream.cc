@@ -40,7 +40,8 @@ void SpeechStream::run(const std::function<void(SpeechChunk&&)>& deliver) {
       }
     }
 
-    std::string phonemes = options_.phonemize(piece.text);
+    PhonemizedText phonemized = options_.phonemize(piece.text);
+    std::string phonemes = std::move(phonemized.phonemes);
     const size_t tokens = options_.model->tokenCount(phonemes);
     if (tokens == 0) continue;  // nothing pronounceable (symbols only): no chunk
     if (tokens > static_cast<size_t>(limits::maxTokensAt(options_.speed))) {
@@ -65,6 +66,7 @@ void SpeechStream::run(const std::function<void(SpeechChunk&&)>& deliver) {
     chunk.index = index++;
     chunk.text = std::move(piece);
     chunk.phonemes = std::move(phonemes);
+    chunk.wordSources = std::move(phonemized.wordSources);
     produced_.fetch_add(1);
     if (queue_.cancelled()) return;
     deliver(std::move(chunk));

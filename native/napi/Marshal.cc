@@ -133,4 +133,47 @@ Napi::Value toJs(Napi::Env env, InferenceResult& result) {
   return out;
 }
 
+NormalizationOptions readNormalizationOptions(const Napi::Object& flags) {
+  NormalizationOptions options;
+  const std::pair<const char*, bool*> fields[] = {
+      {"numbers", &options.numbers}, {"currency", &options.currency}, {"time", &options.time},
+      {"dates", &options.dates},     {"units", &options.units},       {"urls", &options.urls},
+      {"emails", &options.emails},   {"phones", &options.phones},     {"symbols", &options.symbols},
+      {"abbreviations", &options.abbreviations}};
+  for (const auto& [name, flag] : fields) {
+    const Napi::Value value = flags.Get(name);
+    if (value.IsBoolean()) *flag = value.As<Napi::Boolean>().Value();
+  }
+  return options;
+}
+
+std::optional<EnglishSettings> readEnglishSettings(const Napi::Value& value) {
+  if (value.IsUndefined() || value.IsNull()) return std::nullopt;
+  if (!value.IsObject()) throw KokoroError(codes::kInvalidArgument, "the English settings must be an object");
+  const Napi::Object object = value.As<Napi::Object>();
+  EnglishSettings settings;
+  settings.lexiconPath = requireString(object, "lexicon");
+  const Napi::Value normalization = object.Get("normalization");
+  if (normalization.IsBoolean()) settings.normalize = normalization.As<Napi::Boolean>().Value();
+  if (normalization.IsObject()) settings.normalization = readNormalizationOptions(normalization.As<Napi::Object>());
+  const Napi::Value guess = object.Get("guessPartOfSpeech");
+  if (guess.IsBoolean()) settings.guessPartOfSpeech = guess.As<Napi::Boolean>().Value();
+  const Napi::Value user = object.Get("userLexicon");
+  if (user.IsObject()) {
+    auto lexicon = std::make_shared<UserLexicon>();
+    const Napi::Object entries = user.As<Napi::Object>();
+    const Napi::Array words = entries.GetPropertyNames();
+    for (uint32_t i = 0; i < words.Length(); ++i) {
+      const std::string word = words.Get(i).As<Napi::String>().Utf8Value();
+      const Napi::Value phonemes = entries.Get(word);
+      if (!phonemes.IsString()) {
+        throw KokoroError(codes::kInvalidArgument, "lexicon entry '" + word + "' must be a phoneme string");
+      }
+      (*lexicon)[word] = phonemes.As<Napi::String>().Utf8Value();
+    }
+    settings.userLexicon = std::move(lexicon);
+  }
+  return settings;
+}
+
 }  // namespace kokoro::napi

@@ -10,6 +10,7 @@
 #include <ATen/ATen.h>
 
 #include "core/KModel.h"
+#include "core/NativePhonemizer.h"
 
 namespace kokoro::napi {
 
@@ -23,5 +24,10 @@ double readSpeed(const Napi::Value& value);
 std::optional<uint64_t> readSeed(const Napi::Value& value);
 Napi::Float32Array toFloat32Array(Napi::Env env, std::vector<float>&& values);
 Napi::Value toJs(Napi::Env env, InferenceResult& result);
+// Normalization families from `{ numbers?: boolean, … }` (absent ones stay on).
+NormalizationOptions readNormalizationOptions(const Napi::Object& flags);
+// `{ lexicon: path, userLexicon?: { word: phonemes }, normalization?: { … } | false,
+// guessPartOfSpeech?: boolean }`, or nothing for undefined/null.
+std::optional<EnglishSettings> readEnglishSettings(const Napi::Value& value);
 
 }  // namespace kokoro::napi

@@ -3,7 +3,7 @@
 #include <future>
 #include <thread>
 
-#include "core/EspeakPhonemizer.h"
+#include "core/NativePhonemizer.h"
 #include "core/Error.h"
 #include "core/SpeechStream.h"
 #include "napi/AddonData.h"
@@ -55,6 +55,14 @@ void deliverEvent(Napi::Env env, Napi::Function onEvent, StreamEvent* raw) {
       out.Set("textStart", static_cast<double>(chunk.text.begin));
       out.Set("textEnd", static_cast<double>(chunk.text.end));
       out.Set("phonemes", chunk.phonemes);
+      if (!chunk.wordSources.empty()) {
+        Napi::Uint32Array sources = Napi::Uint32Array::New(env, chunk.wordSources.size() * 2);
+        for (size_t i = 0; i < chunk.wordSources.size(); ++i) {
+          sources[2 * i] = chunk.wordSources[i].first;
+          sources[2 * i + 1] = chunk.wordSources[i].second;
+        }
+        out.Set("wordSources", sources);
+      }
       onEvent.Call({Napi::String::New(env, "chunk"), out});
       break;
     }
@@ -93,7 +101,7 @@ PhonemizeFn jsPhonemize(StreamState* state) {
     if (state->jsPhonemizer.BlockingCall(&call, callJsPhonemizer) != napi_ok) {
       throw KokoroError(codes::kInternal, "could not reach the JavaScript phonemizer (environment shutting down)");
     }
-    return result.get();
+    return PhonemizedText{result.get(), {}};
   };
 }
 
@@ -155,10 +163,7 @@ Napi::Value StreamWrap::start(const Napi::CallbackInfo& info) {
       if (!info[7].IsFunction()) throw KokoroError(codes::kInvalidArgument, "onEvent must be a function");
       if (info[5].IsString()) {
         const std::string code = info[5].As<Napi::String>().Utf8Value();
-        const EspeakLanguage language = espeakLanguageFromCode(code.empty() ? '?' : code[0]);
-        options.phonemize = [language](const std::string& text) {
-          return EspeakPhonemizer::shared().phonemize(text, language);
-        };
+        options.phonemize = nativePhonemizer(code.size() == 1 ? code[0] : '?', readEnglishSettings(info[8]));
       } else if (info[6].IsFunction()) {
         state->jsPhonemizer =
             Napi::ThreadSafeFunction::New(env, info[6].As<Napi::Function>(), "kokoro-phonemize", 0, 1);
