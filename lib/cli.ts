@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
+import { SERVICE_HELP, serviceCommands } from './commands/service.js';
 import { AudioStreamWriter, WavFileWriter, type SampleFormat } from './audio/wav.js';
 import { downloadModel, type DownloadProgress } from './download.js';
 import { ErrorCode, KokoroError } from './errors.js';
@@ -27,6 +28,9 @@ Commands:
   phonemize  print the phonemes of a text
   download   fetch a model from Hugging Face into the cache
   info       versions, device, BLAS, threads, model paths
+  serve      an OpenAI-compatible speech server with a playground
+  worker     consume speech jobs from a BullMQ (Redis) queue
+  enqueue    add the jobs of a JSONL file to such a queue
 
 Run "kokoro-native <command> --help" for a command's options.
 Typical first run:  kokoro-native download v1.0 --voices af_heart && kokoro-native say "Hello" -o hello.wav`,
@@ -40,7 +44,7 @@ Options:
   -f, --file FILE       read the text from FILE
   -v, --voice VOICE     voice name, mix (af_bella+af_sky) or .pt/.bin path (default af_heart)
   -l, --lang CODE       language: a b e f h i j p z or en-us, en-gb, es, fr, hi, it, ja, pt-br, zh (default: the voice's)
-  -s, --speed N         speaking rate (default 1)
+  -s, --speed N         speaking rate, 0.25 to 4 (default 1)
       --seed N          make the output reproducible
       --phonemes        TEXT is a phoneme string: speak it directly
       --format F        pcm16 (default) or float32
@@ -64,6 +68,7 @@ HF_ENDPOINT overrides the hub address; --offline (or KOKORO_OFFLINE=1) only chec
   info: `Usage: kokoro-native info [--models-dir DIR]
 
 Prints the package and libtorch versions, the device, BLAS library, threads and model paths.`,
+  ...SERVICE_HELP,
 };
 
 class UsageError extends Error {}
@@ -247,7 +252,9 @@ function help(command: string): number {
   return 0;
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { say, voices, phonemize, download, info };
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  say, voices, phonemize, download, info, ...serviceCommands(parse, (message) => new UsageError(message), help),
+};
 
 /** Runs the CLI; resolves to the exit code. Errors print one line on stderr. */
 export async function main(argv: string[]): Promise<number> {

@@ -129,12 +129,12 @@ class Albert(nn.Module):
         self.pooler = Linear(hidden, hidden)
 
     def forward(self, ids: Tensor, valid: Optional[Tensor] = None) -> Tensor:
-        """`valid` [B, T] bool marks each item's tokens in a padded batch (None: no padding).
+        """`valid` [B, T] (1 on each item's tokens, 0 on padding) for a padded batch (None: none).
         Padded keys get the reference's additive mask, float32's lowest value: their attention
         weight is exactly 0, so no valid position sees the padding."""
         x = self.embeddings(ids)
         key_bias: Optional[Tensor] = None
         if valid is not None:
             lowest = -3.4028234663852886e38  # torch.finfo(torch.float32).min
-            key_bias = valid.logical_not().to(x.dtype).mul(lowest)[:, None, None, :]
+            key_bias = ((1.0 - valid) * lowest).to(x.dtype)[:, None, None, :]
         return self.encoder(x, key_bias)

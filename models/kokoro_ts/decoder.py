@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from .layers import AdaINResBlock1, AdainResBlk1d, Conv1d, ConvTranspose1d, Linear
-from .padding import valid_mask, zero_padding
+from .padding import clear_padding, valid_mask
 
 HARMONICS = 9  # fundamental + 8 overtones
 
@@ -251,11 +251,12 @@ class Decoder(nn.Module):
         dtype = self.F0_conv.weight.dtype  # as in forward
         s = s.to(dtype)
         valid = valid_mask(frames, asr.size(2))
-        asr = zero_padding(asr.to(dtype), valid)
-        f0 = zero_padding(self.F0_conv(f0_curve.unsqueeze(1).to(dtype)), valid)
-        n = zero_padding(self.N_conv(n_curve.unsqueeze(1).to(dtype)), valid)
+        # The caller's padding may hold anything (even NaN): replaced, not multiplied.
+        asr = asr.to(dtype).masked_fill(valid == 0, 0.0)
+        f0 = clear_padding(self.F0_conv(f0_curve.unsqueeze(1).to(dtype)), valid)
+        n = clear_padding(self.N_conv(n_curve.unsqueeze(1).to(dtype)), valid)
         x = self.encode(torch.cat([asr, f0, n], dim=1), s, valid)
-        asr_res = zero_padding(self.asr_res(asr), valid)
+        asr_res = clear_padding(self.asr_res(asr), valid)
         for block in self.decode:
             x = block(torch.cat([x, asr_res, f0, n], dim=1), s, valid)
         return self.generator.forward_batch(x, s, f0_curve, 2 * frames, phase_jitter, noise)

@@ -10,7 +10,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
-from .padding import masked_instance_norm, zero_padding
+from .padding import clear_padding, masked_adaptive_instance_norm
 
 def _param(*shape: int) -> nn.Parameter:
     return nn.Parameter(torch.zeros(*shape), requires_grad=False)
@@ -173,7 +173,7 @@ class AdaIN1d(nn.Module):
         h = h.view(h.size(0), h.size(1), 1)
         gamma, beta = torch.chunk(h, chunks=2, dim=1)
         if valid is not None:
-            return zero_padding((1 + gamma) * masked_instance_norm(x, valid) + beta, valid)
+            return masked_adaptive_instance_norm(x, valid, gamma, beta)
         normed = F.instance_norm(x, None, None, None, None, True, 0.1, 1e-5)
         return (1 + gamma) * normed + beta
 
@@ -224,7 +224,7 @@ class AdainResBlk1d(nn.Module):
         residual = self._pool(residual)
         if valid is not None and self.upsample:
             valid = valid.repeat_interleave(2, dim=2)
-            residual = zero_padding(residual, valid)  # the transposed conv's bias
+            residual = clear_padding(residual, valid)  # the transposed conv's bias
         residual = self.conv1(residual)
         residual = self.norm2(residual, s, valid)
         residual = F.leaky_relu(residual, 0.2)
@@ -236,7 +236,7 @@ class AdainResBlk1d(nn.Module):
         # 1/sqrt(2): the float32 value of the reference's torch.rsqrt(torch.tensor(2)).
         out = (residual + shortcut) * 0.7071067811865476
         if valid is not None:
-            out = zero_padding(out, valid)
+            out = clear_padding(out, valid)
         return out
 
 
@@ -268,5 +268,5 @@ class AdaINResBlock1(nn.Module):
             xt = c2(xt)
             x = xt + x
         if valid is not None:
-            x = zero_padding(x, valid)
+            x = clear_padding(x, valid)
         return x

@@ -8,30 +8,43 @@ Batch-exactness rests on three rules, applied by the layers' masked paths:
 - padding is re-zeroed before every convolution (bias, norm offsets and activations make it
   non-zero), so a convolution's valid outputs read the same zeros batch-1 pads with;
 - per-position operations need nothing.
+Masks are float (1 on an item's positions, 0 on its padding), so that zeroing is one
+multiplication; every padding value is finite (the entry points zero what callers pass).
 """
 import torch
 from torch import Tensor
 
 
 def valid_mask(lengths: Tensor, width: int) -> Tensor:
-    """[B, 1, width] bool, True on each item's own positions (`lengths` [B] int64)."""
+    """[B, 1, width] float32: 1 on each item's own positions (`lengths` [B] int64), else 0."""
     positions = torch.arange(width, device=lengths.device)
-    return (positions.unsqueeze(0) < lengths.unsqueeze(1)).unsqueeze(1)
+    return (positions.unsqueeze(0) < lengths.unsqueeze(1)).unsqueeze(1).to(torch.float32)
 
 
 def zero_padding(x: Tensor, valid: Tensor) -> Tensor:
-    """x [B, C, W] with every position outside `valid` [B, 1, W] set to 0 (also NaN/inf)."""
-    return x.masked_fill(valid.logical_not(), 0.0)
+    """x [B, C, W] with every position outside `valid` [B, 1, W] set to 0."""
+    return x * valid.to(x.dtype)
 
 
-def masked_instance_norm(x: Tensor, valid: Tensor, eps: float = 1e-5) -> Tensor:
-    """Instance norm of [B, C, W] over each item's valid positions only (biased variance, as
-    F.instance_norm); the padding of the result is 0."""
-    count = valid.sum(dim=2, keepdim=True).to(x.dtype)
-    mean = zero_padding(x, valid).sum(dim=2, keepdim=True) / count
-    centered = zero_padding(x - mean, valid)
-    var = (centered * centered).sum(dim=2, keepdim=True) / count
-    return centered / torch.sqrt(var + eps)
+def clear_padding(x: Tensor, valid: Tensor) -> Tensor:
+    """`zero_padding` into x itself: for a temporary nothing else holds."""
+    return x.mul_(valid.to(x.dtype))
+
+
+def masked_adaptive_instance_norm(x: Tensor, valid: Tensor, gamma: Tensor, beta: Tensor,
+                                  eps: float = 1e-5) -> Tensor:
+    """(1 + gamma) * instance_norm(x) + beta on [B, C, W], the statistics over each item's
+    valid positions only (biased variance, as F.instance_norm); 0 in the padding.
+
+    The sums are matrix products with the mask (one pass, no masked copy of x)."""
+    mask = valid.to(x.dtype)
+    column = mask.transpose(1, 2)
+    count = mask.sum(dim=2, keepdim=True)
+    mean = torch.bmm(x, column) / count
+    centered = x - mean
+    var = torch.bmm(centered * centered, column) / count
+    scale = (1 + gamma) * torch.rsqrt(var + eps)
+    return torch.addcmul(beta, centered, scale).mul_(mask)
 
 
 def reversal_index(lengths: Tensor, width: int) -> Tensor:
@@ -59,4 +72,4 @@ def expand_by_alignment(x: Tensor, index: Tensor, valid: Tensor) -> Tensor:
     """x [B, C, T] -> [B, C, F]: each token repeated over its frames (`index` from
     alignment_index), zero past each item's frames (`valid` [B, 1, F])."""
     gathered = x.gather(2, index.unsqueeze(1).expand(-1, x.size(1), -1))
-    return zero_padding(gathered, valid)
+    return clear_padding(gathered, valid)
