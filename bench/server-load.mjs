@@ -37,7 +37,9 @@ const TEXT = 'The package you ordered left our warehouse this morning. It should
 const maxClients = Math.max(...levels);
 
 const server = spawn(process.execPath, [join(repoRoot, 'bin', 'kokoro-native.js'), 'serve', '--port', '0', '--models-dir', modelsDir,
-  '--threads', values.threads, '--max-concurrent', String(maxClients), '--max-queue', String(4 * maxClients)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  '--threads', values.threads, '--max-concurrent', String(maxClients), '--max-queue', String(4 * maxClients),
+  // A loaded machine can take minutes per request: the bench measures speed, not the deadline.
+  '--request-timeout', '3600000'], { stdio: ['ignore', 'ignore', 'pipe'] });
 const url = await new Promise((resolve, reject) => {
   let log = '';
   let address;
@@ -65,7 +67,9 @@ async function load(clients, speakOnce) {
     for (let r = 0; r < requests; r++) {
       const sent = performance.now();
       try {
-        audio += await speakOnce(() => ttfb.push((performance.now() - sent) / 1000));
+        // Awaited first: `audio += await …` would read `audio` before the await and lose the other callers' sums.
+        const seconds = await speakOnce(() => ttfb.push((performance.now() - sent) / 1000));
+        audio += seconds;
       } catch {
         errors++;
       }

@@ -5,6 +5,7 @@ import { configSizes, readConfig, structureKey, validateConfig, type KokoroConfi
 import { ErrorCode, KokoroError, nativeCall } from './errors.js';
 import type { InferResult, NativeModel } from './native/binding.js';
 import { loadBinding } from './native/loadBinding.js';
+import { DEFAULT_VOICE_CACHE_BYTES, VoiceCache } from './voiceCache.js';
 import { VoiceLibrary } from './voiceLibrary.js';
 import type { VoicePack } from './voices.js';
 
@@ -41,6 +42,11 @@ export interface KModelLoadOptions {
    * string − 1) or `tokens` (v0.19: tokens without pads). Defaults to `codepoints`.
    */
   voiceRow?: 'codepoints' | 'tokens';
+  /**
+   * Bytes of voice packs (files and mixes) kept in memory, least recently used evicted first.
+   * Defaults to 64 MB (about 120 official packs); 0 caches nothing.
+   */
+  voiceCacheBytes?: number;
 }
 
 /**
@@ -61,7 +67,7 @@ export type VoiceInput = string | Float32Array;
 export type { InferResult } from './native/binding.js';
 
 export interface InferOptions {
-  /** Speaking rate; > 1 is faster. Defaults to 1. */
+  /** Speaking rate in [0.25, 4]; > 1 is faster. Defaults to 1. */
   speed?: number;
   /** Seed of the decoder's noise: the same seed gives the same audio. Random by default. */
   seed?: number;
@@ -90,11 +96,15 @@ export class KModel implements AsyncDisposable {
   private native: NativeModel | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly streams = new Set<() => void>();
-  private readonly voices = new VoiceLibrary(undefined);
+  /** Voice packs this model loaded, bounded by bytes; shared with the KokoroModel around it. */
+  readonly voiceCache: VoiceCache;
+  private readonly voices: VoiceLibrary;
 
-  private constructor(native: NativeModel, config: KokoroConfig) {
+  private constructor(native: NativeModel, config: KokoroConfig, voiceCacheBytes: number) {
     this.native = native;
     this.config = config;
+    this.voiceCache = new VoiceCache(voiceCacheBytes);
+    this.voices = new VoiceLibrary(undefined, this.voiceCache);
     const info = native.info();
     this.device = info.device;
     this.threads = info.threads;
@@ -112,6 +122,13 @@ export class KModel implements AsyncDisposable {
       : validateConfig(options.config, configPath);
     if (!options.weights && !options.torchscript) {
       throw new KokoroError(ErrorCode.InvalidArgument, 'KModel.load: give `weights` (the .pth checkpoint) or `torchscript` (a saved model).');
+    }
+    if (options.voiceRow !== undefined && options.voiceRow !== 'codepoints' && options.voiceRow !== 'tokens') {
+      throw new KokoroError(ErrorCode.InvalidArgument, `voiceRow must be 'codepoints' or 'tokens', got ${String(options.voiceRow)}`);
+    }
+    const voiceCacheBytes = options.voiceCacheBytes ?? DEFAULT_VOICE_CACHE_BYTES;
+    if (!Number.isSafeInteger(voiceCacheBytes) || voiceCacheBytes < 0) {
+      throw new KokoroError(ErrorCode.InvalidArgument, `voiceCacheBytes must be a non-negative integer, got ${String(voiceCacheBytes)}`);
     }
     const threads = options.threads ?? defaultThreads();
     if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
@@ -131,7 +148,7 @@ export class KModel implements AsyncDisposable {
       sizes: configSizes(config),
       vocab: config.vocab,
     }));
-    return new KModel(native, config);
+    return new KModel(native, config, voiceCacheBytes);
   }
 
   /** Number of parameters (81.8 M for the official v1.0 model). */
@@ -148,16 +165,9 @@ export class KModel implements AsyncDisposable {
     const release = this.track();
     try {
       if (typeof phonemes !== 'string') throw new KokoroError(ErrorCode.InvalidArgument, 'phonemes must be a string');
-      const speed = options.speed ?? 1;
-      if (typeof speed !== 'number' || !Number.isFinite(speed) || speed <= 0 || speed > 100) {
-        throw new KokoroError(ErrorCode.InvalidArgument, `speed must be a number in (0, 100], got ${String(speed)}`);
-      }
-      const seed = options.seed;
-      if (seed !== undefined && (!Number.isSafeInteger(seed) || seed < 0)) {
-        throw new KokoroError(ErrorCode.InvalidArgument, `seed must be a non-negative safe integer, got ${String(seed)}`);
-      }
+      // Speed and seed are checked natively (lib/limits.ts).
       const pack = await this.resolveVoice(voice);
-      return await nativeCall(() => native.infer(phonemes, pack.data, speed, seed, options.curves === true));
+      return await nativeCall(() => native.infer(phonemes, pack.data, options.speed, options.seed, options.curves === true));
     } finally {
       release();
     }

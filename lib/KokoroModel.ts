@@ -1,9 +1,11 @@
 import { ErrorCode, KokoroError } from './errors.js';
 import { KModel, type InferOptions, type VoiceInput } from './KModel.js';
 import { resolveLanguage } from './languages.js';
+import { checkLexicon, type Lexicon } from './lexicon.js';
+import { checkSignal } from './limits.js';
 import type { NativeStreamChunk } from './native/binding.js';
 import { loadBinding } from './native/loadBinding.js';
-import { createPipeline, sanitizeText, type Pipeline } from './pipeline.js';
+import { createPipeline, sanitizeText, type PhonemizeOptions, type Pipeline } from './pipeline.js';
 import { iterateNativeStream } from './speechStream.js';
 import { timestampsFor, type TimedSpan } from './timestamps.js';
 import { VoiceLibrary } from './voiceLibrary.js';
@@ -16,12 +18,22 @@ export interface GenerateOptions {
   voice: Voice;
   /** Language code or alias (`a`, `en-us`, `ja`, …). */
   lang: string;
-  /** Speaking rate; defaults to 1. */
+  /** Speaking rate in [0.25, 4]; defaults to 1. */
   speed?: number;
   /** Seed of the decoder noise; chunk i uses seed + i. Random by default. */
   seed?: number;
   /** Stops generation; the iteration then rejects with code KOKORO_ABORTED. */
   signal?: AbortSignal;
+  /** Words pronounced your way in this request (English), over the model's `lexicon`. */
+  lexicon?: Lexicon;
+  /** English text normalization: families to switch off (`{ urls: false }`), or `false` for none. Defaults to all on. */
+  normalization?: PhonemizeOptions['normalization'];
+}
+
+/** Options of a {@link KokoroModel} for its whole life. */
+export interface KokoroModelOptions {
+  /** Words pronounced your way in every English request: `{ Kokoro: 'kˈOkəɹO' }`. Defaults to none. */
+  lexicon?: Lexicon;
 }
 
 /** One chunk of generated speech. */
@@ -58,8 +70,13 @@ export class KokoroModel implements AsyncDisposable {
   private readonly pipelines = new Map<string, Promise<Pipeline>>();
   private readonly voices: VoiceLibrary;
 
-  constructor(readonly kmodel: KModel, voicesDir: string | undefined, readonly version: string) {
-    this.voices = new VoiceLibrary(voicesDir);
+  /** The model's user lexicon (English), applied to every request. */
+  readonly lexicon: Lexicon | undefined;
+
+  constructor(readonly kmodel: KModel, voicesDir: string | undefined, readonly version: string,
+    options: KokoroModelOptions = {}) {
+    this.voices = new VoiceLibrary(voicesDir, kmodel.voiceCache);
+    this.lexicon = checkLexicon(options.lexicon, 'lexicon');
   }
 
   /** The pipeline of a language (cached: the same object for every call with that language). */
@@ -67,16 +84,16 @@ export class KokoroModel implements AsyncDisposable {
     const language = resolveLanguage(langCode);
     let pipeline = this.pipelines.get(language.code);
     if (!pipeline) {
-      pipeline = createPipeline(language.code);
+      pipeline = createPipeline(language.code, { lexicon: this.lexicon });
       this.pipelines.set(language.code, pipeline);
       pipeline.catch(() => this.pipelines.delete(language.code));
     }
     return pipeline;
   }
 
-  /** Phonemes of `text` in a language, as the model will read them (symbols outside its vocab removed). */
-  async phonemize(text: string, lang: string): Promise<string> {
-    const phonemes = await (await this.getPipeline(lang)).phonemize(text);
+  /** Phonemes of `text` in a language, as the model will read them (symbols outside its vocab removed); `lexicon` as in generate. */
+  async phonemize(text: string, lang: string, options: PhonemizeOptions = {}): Promise<string> {
+    const phonemes = await (await this.getPipeline(lang)).phonemize(text, options);
     const vocab = this.kmodel.config.vocab;
     return [...phonemes].filter((symbol) => vocab[symbol] !== undefined).join('');
   }
@@ -103,23 +120,18 @@ export class KokoroModel implements AsyncDisposable {
     if (typeof options !== 'object' || options === null) {
       throw new KokoroError(ErrorCode.InvalidArgument, 'generate(text, { voice, lang }): options are required');
     }
-    const speed = options.speed ?? 1;
-    if (typeof speed !== 'number' || !Number.isFinite(speed) || speed <= 0 || speed > 100) {
-      throw new KokoroError(ErrorCode.InvalidArgument, `speed must be a number in (0, 100], got ${String(speed)}`);
-    }
-    if (options.seed !== undefined && (!Number.isSafeInteger(options.seed) || options.seed < 0)) {
-      throw new KokoroError(ErrorCode.InvalidArgument, `seed must be a non-negative safe integer, got ${String(options.seed)}`);
-    }
+    // Speed and seed are checked natively when the stream starts (lib/limits.ts).
+    checkSignal(options.signal);
     const pipeline = await this.getPipeline(options.lang);
     const voice = await this.voices.get(options.voice);
-    options.signal?.throwIfAborted?.();
+    checkSignal(options.signal);
     const native = this.kmodel.nativeHandle();
-    const frontEnd = pipeline.streamFrontEnd;
+    const frontEnd = pipeline.streamFrontEnd({ lexicon: options.lexicon, normalization: options.normalization });
     const chunks = iterateNativeStream((onEvent) => loadBinding().startStream(
-      native, sanitizeText(text), voice.data, speed, options.seed,
+      native, sanitizeText(text), voice.data, options.speed, options.seed,
       'espeakLanguage' in frontEnd ? frontEnd.espeakLanguage : null,
       'phonemize' in frontEnd ? frontEnd.phonemize : null,
-      onEvent), options.signal);
+      onEvent, 'english' in frontEnd ? frontEnd.english : undefined), options.signal);
     progress.produced = () => chunks.produced;
     const release = this.kmodel.registerStream(() => void chunks.return?.());
     try {
@@ -162,7 +174,8 @@ export class KokoroModel implements AsyncDisposable {
   }
 
   private toResult(chunk: NativeStreamChunk): GenerateResult {
-    const { tokens, words } = timestampsFor(chunk.phonemes, chunk.graphemes, chunk.durations, this.kmodel.config.vocab);
+    const { tokens, words } = timestampsFor(chunk.phonemes, chunk.graphemes, chunk.durations, this.kmodel.config.vocab,
+      { wordSources: chunk.wordSources, textStart: chunk.textStart });
     return {
       index: chunk.index,
       graphemes: chunk.graphemes,

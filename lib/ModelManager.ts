@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ErrorCode, KokoroError } from './errors.js';
 import { KModel, type Device, type Precision } from './KModel.js';
 import { KokoroModel } from './KokoroModel.js';
+import { checkLexicon, type Lexicon } from './lexicon.js';
 import { MODEL_VERSIONS, defaultModelsDir, type ModelVersion } from './paths.js';
 
 export interface ModelManagerOptions {
@@ -15,6 +16,8 @@ export interface ModelManagerOptions {
   threads?: number;
   /** Precision of the decoder (see {@link Precision}). Defaults to `KOKORO_PRECISION`, else `auto`. */
   precision?: Precision;
+  /** Words pronounced your way in every English request of every model (see {@link Lexicon}). Defaults to none. */
+  lexicon?: Lexicon;
 }
 
 /**
@@ -28,6 +31,7 @@ export class ModelManager implements AsyncDisposable {
 
   constructor(private readonly options: ModelManagerOptions = {}) {
     this.modelsDir = options.modelsDir ?? defaultModelsDir();
+    checkLexicon(options.lexicon, 'lexicon');
   }
 
   /** The model of a version (`v1.0` or `v0.19`), loaded on first use. */
@@ -63,7 +67,7 @@ export class ModelManager implements AsyncDisposable {
       config, weights, device: this.options.device, threads: this.options.threads,
       precision: this.options.precision, voiceRow: layout.voiceRow,
     });
-    return new KokoroModel(kmodel, join(dir, 'voices'), version);
+    return new KokoroModel(kmodel, join(dir, 'voices'), version, { lexicon: this.options.lexicon });
   }
 
   /** Disposes every loaded model. */

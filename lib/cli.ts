@@ -44,7 +44,7 @@ Options:
   -f, --file FILE       read the text from FILE
   -v, --voice VOICE     voice name, mix (af_bella+af_sky) or .pt/.bin path (default af_heart)
   -l, --lang CODE       language: a b e f h i j p z or en-us, en-gb, es, fr, hi, it, ja, pt-br, zh (default: the voice's)
-  -s, --speed N         speaking rate (default 1)
+  -s, --speed N         speaking rate, 0.25 to 4 (default 1)
       --seed N          make the output reproducible
       --phonemes        TEXT is a phoneme string: speak it directly
       --format F        pcm16 (default) or float32

@@ -70,7 +70,9 @@ export function validateConfig(raw: unknown, path: string): KokoroConfig {
     if (ist[key] === undefined) fail(path, `missing 'istftnet.${key}'`);
   }
   const vocab = c.vocab as Record<string, unknown> | undefined;
-  if (typeof vocab !== 'object' || vocab === null || Object.keys(vocab).length === 0) fail(path, "missing 'vocab'");
+  if (typeof vocab !== 'object' || vocab === null || Array.isArray(vocab) || Object.keys(vocab).length === 0) {
+    fail(path, "'vocab' must be a non-empty object mapping each phoneme symbol to its token id");
+  }
   for (const [symbol, id] of Object.entries(vocab)) {
     if ([...symbol].length !== 1) fail(path, `vocab key ${JSON.stringify(symbol)} is not a single character`);
     if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= (c.n_token as number)) {

@@ -9,13 +9,13 @@ export interface LanguageInfo {
   /** Codes users write for it. */
   aliases: string[];
   /** Which front end produces its phonemes. */
-  frontEnd: 'espeak-ng' | 'kuromoji' | 'pinyin-pro';
+  frontEnd: 'lexicon + espeak-ng' | 'espeak-ng' | 'kuromoji' | 'pinyin-pro';
 }
 
 /** Every language, in the official pipeline's order. */
 export const LANGUAGES: readonly LanguageInfo[] = [
-  { code: 'a', name: 'American English', aliases: ['en-us', 'en'], frontEnd: 'espeak-ng' },
-  { code: 'b', name: 'British English', aliases: ['en-gb'], frontEnd: 'espeak-ng' },
+  { code: 'a', name: 'American English', aliases: ['en-us', 'en'], frontEnd: 'lexicon + espeak-ng' },
+  { code: 'b', name: 'British English', aliases: ['en-gb'], frontEnd: 'lexicon + espeak-ng' },
   { code: 'e', name: 'Spanish', aliases: ['es'], frontEnd: 'espeak-ng' },
   { code: 'f', name: 'French', aliases: ['fr-fr', 'fr'], frontEnd: 'espeak-ng' },
   { code: 'h', name: 'Hindi', aliases: ['hi'], frontEnd: 'espeak-ng' },

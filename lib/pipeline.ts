@@ -1,14 +1,39 @@
 import { ErrorCode, KokoroError, nativeCall } from './errors.js';
 import { resolveLanguage, type LanguageCode, type LanguageInfo } from './languages.js';
+import { checkLexicon, englishLexiconPath, mergeLexicons, type Lexicon } from './lexicon.js';
+import type { NativeEnglishSettings } from './native/binding.js';
+import { validateNormalizationOptions, type NormalizationOptions } from './normalize.js';
 import { loadBinding } from './native/loadBinding.js';
+
+/** Per-call options of a pipeline's phonemizer. */
+export interface PhonemizeOptions {
+  /** Words pronounced your way for this call (English), over the model's lexicon. */
+  lexicon?: Lexicon;
+  /**
+   * English text normalization before phonemization: families to switch off
+   * (`{ urls: false }`), or `false` for none. Defaults to every family on.
+   */
+  normalization?: NormalizationOptions | false;
+}
+
+/** What the native stream runs: a native front end (with English settings), or a synchronous JS phonemizer. */
+export type StreamFrontEnd =
+  | { espeakLanguage: LanguageCode; english?: NativeEnglishSettings }
+  | { phonemize: (text: string) => string };
 
 /** Text → phonemes for one language. Created once per language by {@link KokoroModel.getPipeline}. */
 export interface Pipeline {
   readonly language: LanguageInfo;
   /** Kokoro phonemes of `text` (symbols outside the model's vocab may remain; the model drops them). */
-  phonemize(text: string): Promise<string>;
-  /** For the native stream: the espeak language, or a synchronous JS phonemizer. */
-  readonly streamFrontEnd: { espeakLanguage: LanguageCode } | { phonemize: (text: string) => string };
+  phonemize(text: string, options?: PhonemizeOptions): Promise<string>;
+  /** For the native stream: the front end of one request. */
+  streamFrontEnd(options?: PhonemizeOptions): StreamFrontEnd;
+}
+
+/** Options of a pipeline for its whole life. */
+export interface PipelineOptions {
+  /** Words pronounced your way in every call (English). */
+  lexicon?: Lexicon;
 }
 
 interface SyncPhonemizer { phonemize(text: string): string }
@@ -31,19 +56,33 @@ export function sanitizeText(text: string): string {
 }
 
 /** Creates the pipeline of a language code or alias; throws UnsupportedLanguage for others. */
-export async function createPipeline(code: string): Promise<Pipeline> {
+export async function createPipeline(code: string, options: PipelineOptions = {}): Promise<Pipeline> {
   const language = resolveLanguage(code);
-  if (language.frontEnd === 'espeak-ng') {
+  const baseLexicon = checkLexicon(options.lexicon, 'lexicon');
+  if (language.frontEnd === 'espeak-ng' || language.frontEnd === 'lexicon + espeak-ng') {
+    const english = language.frontEnd === 'lexicon + espeak-ng';
+    const streamFrontEnd = (request: PhonemizeOptions = {}): StreamFrontEnd => {
+      if (!english) return { espeakLanguage: language.code };
+      const userLexicon = mergeLexicons(baseLexicon, checkLexicon(request.lexicon, 'lexicon'));
+      const normalization = request.normalization === false ? false : validateNormalizationOptions(request.normalization);
+      return {
+        espeakLanguage: language.code,
+        english: { lexicon: englishLexiconPath(language.code === 'b'), userLexicon, normalization },
+      };
+    };
     return {
       language,
-      streamFrontEnd: { espeakLanguage: language.code },
-      phonemize: (text) => nativeCall(() => loadBinding().phonemize(sanitizeText(text), language.code)),
+      streamFrontEnd,
+      phonemize: async (text, request) => {
+        const frontEnd = streamFrontEnd(request) as { espeakLanguage: LanguageCode; english?: NativeEnglishSettings };
+        return nativeCall(() => loadBinding().phonemize(sanitizeText(text), language.code, frontEnd.english));
+      },
     };
   }
   const phonemizer = await loadJsPhonemizer(language);
   return {
     language,
-    streamFrontEnd: { phonemize: (text) => phonemizer.phonemize(text) },
+    streamFrontEnd: () => ({ phonemize: (text) => phonemizer.phonemize(text) }),
     phonemize: async (text) => phonemizer.phonemize(sanitizeText(text)),
   };
 }

@@ -43,7 +43,12 @@ export function iterateNativeStream(
     else state.done = true;
     settle();
   };
-  const native = start(onEvent);
+  let native: NativeStream;
+  try {
+    native = start(onEvent);
+  } catch (error) {
+    throw toKokoroError(error);
+  }
   state.native = native;
   const cancel = () => {
     native.cancel();

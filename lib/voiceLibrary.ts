@@ -2,10 +2,14 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 
 import { ErrorCode, KokoroError } from './errors.js';
+import type { VoiceCache } from './voiceCache.js';
 import { STYLE_WIDTH, readVoicePackFile, voicePackFromArray, type VoicePack } from './voices.js';
 
 /** Voice files are looked up with these extensions, in this order. */
 const EXTENSIONS = ['.pt', '.bin'];
+
+/** Mix weights are relative; beyond this one a weight is a typo, not a preference. */
+const MAX_MIX_WEIGHT = 1e6;
 
 interface MixPart { voice: string; weight: number }
 
@@ -22,7 +26,9 @@ export function parseVoiceSpec(spec: string): MixPart[] {
     const weighted = /^(.*)\(\s*([0-9]*\.?[0-9]+)\s*\)$/.exec(part);
     if (!weighted) return { voice: part, weight: 1 };
     const weight = Number(weighted[2]);
-    if (!(weight > 0)) throw new KokoroError(ErrorCode.BadVoice, `voice ${JSON.stringify(spec)}: weights must be positive`);
+    if (!(weight > 0 && weight <= MAX_MIX_WEIGHT)) {
+      throw new KokoroError(ErrorCode.BadVoice, `voice ${JSON.stringify(spec)}: weights must be positive numbers, at most ${MAX_MIX_WEIGHT}`);
+    }
     return { voice: weighted[1]!.trim(), weight };
   });
 }
@@ -32,9 +38,7 @@ export function parseVoiceSpec(spec: string): MixPart[] {
  * `voices/af_heart.pt` or `.bin`), or by path; mixes them on request.
  */
 export class VoiceLibrary {
-  private readonly cache = new Map<string, Promise<VoicePack>>();
-
-  constructor(private readonly voicesDir: string | undefined) {}
+  constructor(private readonly voicesDir: string | undefined, private readonly cache: VoiceCache) {}
 
   /** Resolves a name, path, mix spec or Float32Array to a voice pack. */
   async get(voice: string | Float32Array): Promise<VoicePack> {
@@ -42,7 +46,7 @@ export class VoiceLibrary {
     if (typeof voice !== 'string' || voice.trim() === '') {
       throw new KokoroError(ErrorCode.BadVoice, 'voice must be a voice name (e.g. af_heart), a file path, a mix (af_bella+af_sky) or a Float32Array');
     }
-    return this.cached(voice.trim(), async () => {
+    return this.cache.get(`mix:${this.voicesDir ?? ''}\0${voice.trim()}`, async () => {
       const parts = parseVoiceSpec(voice.trim());
       if (parts.length === 1 && parts[0]!.weight === 1) return this.loadOne(parts[0]!.voice);
       const packs = await Promise.all(parts.map((p) => this.loadOne(p.voice)));
@@ -50,19 +54,9 @@ export class VoiceLibrary {
     });
   }
 
-  /** Voice names in the voices folder. */
-  private cached(key: string, load: () => Promise<VoicePack>): Promise<VoicePack> {
-    let pending = this.cache.get(key);
-    if (!pending) {
-      pending = load();
-      this.cache.set(key, pending);
-      pending.catch(() => this.cache.delete(key));
-    }
-    return pending;
-  }
-
-  private loadOne(nameOrPath: string): Promise<VoicePack> {
-    return this.cached(`file:${nameOrPath}`, () => readVoicePackFile(this.locate(nameOrPath)));
+  private async loadOne(nameOrPath: string): Promise<VoicePack> {
+    const path = this.locate(nameOrPath);
+    return this.cache.get(`file:${path}`, () => readVoicePackFile(path));
   }
 
   /** Where a voice name or path points; throws VoiceNotFound listing every place tried. */

@@ -6,9 +6,10 @@
 
 #include "core/Allocator.h"
 #include "core/Checkpoint.h"
-#include "core/EspeakPhonemizer.h"
+#include "core/NativePhonemizer.h"
 #include "core/Error.h"
 #include "core/KModel.h"
+#include "core/Limits.h"
 #include "core/Runtime.h"
 #include "core/TextNormalizer.h"
 #include "napi/AddonData.h"
@@ -99,8 +100,8 @@ Napi::Value inspectCheckpoint(const Napi::CallbackInfo& info) {
   });
 }
 
-// phonemize(text, espeakLanguageCode) -> Promise<string>: espeak-ng phonemes in Kokoro symbols,
-// computed on the thread pool (espeak itself is serialised inside EspeakPhonemizer).
+// phonemize(text, languageCode, english?) -> Promise<string>: Kokoro phonemes of a native front
+// end (English lexicon G2P with `english` settings, else espeak-ng), computed on the thread pool.
 Napi::Value phonemize(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return atBoundary(env, "phonemizing", [&]() -> Napi::Value {
@@ -109,9 +110,9 @@ Napi::Value phonemize(const Napi::CallbackInfo& info) {
     }
     std::string text = info[0].As<Napi::String>().Utf8Value();
     const std::string code = info[1].As<Napi::String>().Utf8Value();
-    const EspeakLanguage language = espeakLanguageFromCode(code.size() == 1 ? code[0] : '?');
+    PhonemizeFn phonemizer = nativePhonemizer(code.size() == 1 ? code[0] : '?', readEnglishSettings(info[2]));
     return PromiseWorker<std::string>::queue(
-        env, "phonemizing", [text, language]() { return EspeakPhonemizer::shared().phonemize(text, language); },
+        env, "phonemizing", [text, phonemizer]() { return phonemizer(text).phonemes; },
         [](Napi::Env env, std::string& phonemes) -> Napi::Value { return Napi::String::New(env, phonemes); });
   });
 }
@@ -129,17 +130,7 @@ Napi::Value normalizeText(const Napi::CallbackInfo& info) {
     if (lang != "a" && lang != "b") {
       throw KokoroError(codes::kUnsupportedLanguage, "normalizeText: text normalization is for English ('a' or 'b'), not '" + lang + "'");
     }
-    const Napi::Object flags = info[2].As<Napi::Object>();
-    NormalizationOptions options;
-    const std::pair<const char*, bool*> fields[] = {
-        {"numbers", &options.numbers}, {"currency", &options.currency}, {"time", &options.time},
-        {"dates", &options.dates},     {"units", &options.units},       {"urls", &options.urls},
-        {"emails", &options.emails},   {"phones", &options.phones},     {"symbols", &options.symbols},
-        {"abbreviations", &options.abbreviations}};
-    for (const auto& [name, flag] : fields) {
-      const Napi::Value value = flags.Get(name);
-      if (value.IsBoolean()) *flag = value.As<Napi::Boolean>().Value();
-    }
+    const NormalizationOptions options = readNormalizationOptions(info[2].As<Napi::Object>());
     NormalizedText normalized = TextNormalizer().normalize(text, options, lang == "b");
     Napi::Uint32Array offsets = Napi::Uint32Array::New(env, normalized.sourceOffset.size());
     std::copy(normalized.sourceOffset.begin(), normalized.sourceOffset.end(), offsets.Data());
@@ -188,6 +179,12 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("phonemize", Napi::Function::New<phonemize>(env, "phonemize"));
   exports.Set("normalizeText", Napi::Function::New<normalizeText>(env, "normalizeText"));
   exports.Set("runtimeInfo", Napi::Function::New<runtimeInfo>(env, "runtimeInfo"));
+  Napi::Object limitsObject = Napi::Object::New(env);
+  limitsObject.Set("maxTokens", static_cast<double>(limits::kMaxTokens));
+  limitsObject.Set("minSpeed", limits::kMinSpeed);
+  limitsObject.Set("maxSpeed", limits::kMaxSpeed);
+  limitsObject.Set("maxFrames", static_cast<double>(limits::kMaxFrames));
+  exports.Set("limits", limitsObject);
   return exports;
 }
 

@@ -38,7 +38,7 @@ export interface InferResult {
 
 
 export interface NativeModel {
-  infer(phonemes: string, voice: Float32Array, speed: number, seed: number | undefined,
+  infer(phonemes: string, voice: Float32Array, speed: number | undefined, seed: number | undefined,
     withCurves: boolean): Promise<InferResult>;
   save(path: string): Promise<void>;
   dispose(): void;
@@ -51,6 +51,8 @@ export interface NativeStreamChunk extends InferResult {
   textStart: number;
   textEnd: number;
   phonemes: string;
+  /** [begin, end) UTF-8 byte offsets in `graphemes` per phoneme word, when the front end knows them (English). */
+  wordSources?: Uint32Array;
 }
 
 export interface NativeStream {
@@ -80,17 +82,38 @@ export interface NativeRuntimeInfo {
   allocator: string;
 }
 
+/** Bounds of one request, enforced natively (see lib/limits.ts). */
+export interface NativeLimits {
+  readonly maxTokens: number;
+  readonly minSpeed: number;
+  readonly maxSpeed: number;
+  readonly maxFrames: number;
+}
+
+/** Settings of the native English front end (lexicon G2P). */
+export interface NativeEnglishSettings {
+  /** Path of the dialect's lexicon file (data/lexicon/en-us.lexicon or en-gb.lexicon). */
+  lexicon: string;
+  /** The user's words: exact spelling first, then lower case. */
+  userLexicon?: Readonly<Record<string, string>>;
+  /** Normalization families (all on when absent), or `false` for none. */
+  normalization?: Record<string, boolean> | false;
+  /** Heteronyms from the neighbouring words (default) or always the lexicon's DEFAULT (measurement). */
+  guessPartOfSpeech?: boolean;
+}
+
 export interface NativeBinding {
   loadModel(spec: NativeModelSpec): Promise<NativeModel>;
   readVoicePack(path: string): Promise<{ data: Float32Array; shape: number[] }>;
   inspectCheckpoint(path: string): Promise<Array<[string, number[]]>>;
   /** Starts producing speech; `espeakLanguage` or `phonemize` picks the front end. */
-  startStream(model: NativeModel, text: string, voice: Float32Array, speed: number, seed: number | undefined,
+  startStream(model: NativeModel, text: string, voice: Float32Array, speed: number | undefined, seed: number | undefined,
     espeakLanguage: string | null, phonemize: ((text: string) => string) | null,
-    onEvent: (kind: string, payload?: unknown) => void): NativeStream;
-  /** espeak-ng phonemes (Kokoro symbols) of one text, off the main thread. */
-  phonemize(text: string, espeakLanguage: string): Promise<string>;
+    onEvent: (kind: string, payload?: unknown) => void, english?: NativeEnglishSettings): NativeStream;
+  /** Phonemes (Kokoro symbols) of one text from a native front end, off the main thread. */
+  phonemize(text: string, language: string, english?: NativeEnglishSettings): Promise<string>;
   /** English text normalization ('a' or 'b'); `sourceOffset` holds UTF-8 byte offsets. */
   normalizeText(text: string, lang: 'a' | 'b', options: Record<string, boolean>): { text: string; sourceOffset: Uint32Array };
   runtimeInfo(): NativeRuntimeInfo;
+  readonly limits: NativeLimits;
 }

@@ -1,5 +1,6 @@
 import { ErrorCode, KokoroError } from '../errors.js';
 import { resolveLanguage } from '../languages.js';
+import { validateNormalizationOptions } from '../normalize.js';
 import { isResponseFormat, RESPONSE_FORMATS, type ResponseFormat } from '../audio/encoders/index.js';
 import { voiceLanguage, type VoiceCatalog } from './voices.js';
 
@@ -18,7 +19,7 @@ export interface SpeechParams {
   /** Gain applied to the samples (clipped to [-1, 1] when encoded). */
   volume: number;
   /** Passed to the model's text normalization when its API has one; ignored otherwise. */
-  normalization?: Record<string, unknown>;
+  normalization?: Record<string, boolean>;
 }
 
 export interface SpeechLimits {
@@ -36,6 +37,14 @@ function optionalNumber(value: unknown, name: string, fallback: number, min: num
     throw invalid(`${name} must be a number from ${min} to ${max}, got ${JSON.stringify(value)}`);
   }
   return value;
+}
+
+function normalizationOptions(options: unknown): Record<string, boolean> {
+  try {
+    return validateNormalizationOptions(options);
+  } catch (error) {
+    throw invalid(`normalization_options: ${(error as Error).message}`);
+  }
 }
 
 /** Fields shared by the speech API and worker jobs, checked in one place. */
@@ -62,14 +71,11 @@ export function parseSpeech(raw: RawSpeech, catalog: VoiceCatalog, limits: Speec
   const voice = catalog.resolve(raw.voice);
   if (raw.lang !== undefined && raw.lang !== null && typeof raw.lang !== 'string') throw invalid('lang_code must be a string such as a, b, en-us, ja');
   const lang = resolveLanguage((raw.lang as string | undefined | null) ?? voiceLanguage(voice)).code;
-  if (raw.normalization !== undefined && raw.normalization !== null && (typeof raw.normalization !== 'object' || Array.isArray(raw.normalization))) {
-    throw invalid('normalization_options must be an object');
-  }
   return {
     input: raw.input, voice, lang, format,
     speed: optionalNumber(raw.speed, 'speed', 1, 0.25, 4),
     volume: optionalNumber(raw.volume, 'volume_multiplier', 1, 0, 10),
-    normalization: (raw.normalization ?? undefined) as Record<string, unknown> | undefined,
+    normalization: raw.normalization === undefined || raw.normalization === null ? undefined : normalizationOptions(raw.normalization),
   };
 }
 

@@ -46,7 +46,7 @@ function applyVolume(audio: Float32Array, volume: number): Float32Array {
  */
 export async function startSynthesis(model: KokoroModel, params: SpeechParams, options: SynthesisOptions): Promise<Synthesis> {
   const encoder = await createEncoder(params.format, { ffmpegPath: options.ffmpegPath, sampleRate: SAMPLE_RATE });
-  const generateOptions: GenerateOptions & { normalization?: Record<string, unknown> } = {
+  const generateOptions: GenerateOptions & { normalization?: Record<string, boolean> } = {
     voice: params.voice, lang: params.lang, speed: params.speed, signal: options.signal,
   };
   // Handed on for a model whose front end normalizes text; a model without it ignores the field.

@@ -215,10 +215,7 @@ std::shared_ptr<const KModel> KModel::load(const ModelSpec& spec) {
 }
 
 InferenceResult KModel::infer(const InferenceRequest& request) const {
-  if (!(request.speed > 0.0) || request.speed > 100.0) {
-    throw KokoroError(codes::kInvalidArgument,
-                      "speed must be a number in (0, 100], got " + std::to_string(request.speed));
-  }
+  limits::checkSpeed(request.speed);
   const TokenizedPhonemes tokens = vocab_.encode(request.phonemes);
   const auto tokenCount = static_cast<int64_t>(tokens.ids.size()) - 2;
   if (tokenCount > kMaxTokens) {
@@ -252,6 +249,13 @@ InferenceResult KModel::infer(const InferenceRequest& request) const {
   at::Tensor f0 = predicted->elements()[2].toTensor();
   at::Tensor n = predicted->elements()[3].toTensor();
   at::Tensor asr = predicted->elements()[4].toTensor();
+  const int64_t frames = durations.sum().item<int64_t>();
+  if (frames > limits::kMaxFrames) {
+    throw KokoroError(codes::kInputTooLong,
+                      "the model predicted " + std::to_string(frames) + " frames (" + std::to_string(frames / 40) +
+                          " s of audio) for one input; the limit is " + std::to_string(limits::kMaxFrames) +
+                          ". Use fewer tokens per call or a higher speed (streams split their input for you).");
+  }
 
   // The decoder's random inputs, drawn like the official code draws them from the global
   // generator (see draw_source_noise in models/kokoro_ts/model.py), but from a generator of
@@ -270,6 +274,11 @@ InferenceResult KModel::infer(const InferenceRequest& request) const {
                          .to(at::kFloat)
                          .cpu()
                          .contiguous();
+  if (!at::isfinite(audio).all().item<bool>()) {
+    throw KokoroError(codes::kInferenceFailed,
+                      "the model produced non-finite audio (NaN or infinity): its weights or the voice are corrupt. "
+                      "Re-download the checkpoint and voice.");
+  }
   result.audio.assign(audio.data_ptr<float>(), audio.data_ptr<float>() + audio.numel());
   durations = durations.to(at::kLong).contiguous();
   result.durations.assign(durations.data_ptr<int64_t>(), durations.data_ptr<int64_t>() + durations.numel());

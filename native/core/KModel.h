@@ -12,6 +12,7 @@
 #include <ATen/ATen.h>
 #include <torch/script.h>
 
+#include "core/Limits.h"
 #include "core/Precision.h"
 #include "core/Vocab.h"
 
@@ -71,7 +72,7 @@ class KModel {
   int threads() const { return threads_; }
   Precision precision() const { return precision_; }
   int64_t parameterCount() const { return parameterCount_; }
-  static constexpr int64_t kMaxTokens = 510;
+  static constexpr int64_t kMaxTokens = limits::kMaxTokens;
   static constexpr int64_t kStyleWidth = 256;
 
  private:

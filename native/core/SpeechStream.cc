@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "core/Error.h"
+#include "core/Limits.h"
 
 namespace kokoro {
 namespace {
@@ -39,17 +40,19 @@ void SpeechStream::run(const std::function<void(SpeechChunk&&)>& deliver) {
       }
     }
 
-    std::string phonemes = options_.phonemize(piece.text);
+    PhonemizedText phonemized = options_.phonemize(piece.text);
+    std::string phonemes = std::move(phonemized.phonemes);
     const size_t tokens = options_.model->tokenCount(phonemes);
     if (tokens == 0) continue;  // nothing pronounceable (symbols only): no chunk
-    if (tokens > static_cast<size_t>(KModel::kMaxTokens)) {
+    if (tokens > static_cast<size_t>(limits::maxTokensAt(options_.speed))) {
       if (auto halves = TextChunker::splitAtWeakestBoundary(piece)) {
         pending.push_back(std::move(halves->second));
         pending.push_back(std::move(halves->first));
         continue;
       }
       throw KokoroError(codes::kInputTooLong, "one character of text gave " + std::to_string(tokens) +
-                                                  " phoneme tokens; the model takes at most 510");
+                                                  " phoneme tokens; the model takes at most " +
+                                                  std::to_string(limits::maxTokensAt(options_.speed)) + " at this speed");
     }
     if (!queue_.acquire()) return;
 
@@ -63,6 +66,7 @@ void SpeechStream::run(const std::function<void(SpeechChunk&&)>& deliver) {
     chunk.index = index++;
     chunk.text = std::move(piece);
     chunk.phonemes = std::move(phonemes);
+    chunk.wordSources = std::move(phonemized.wordSources);
     produced_.fetch_add(1);
     if (queue_.cancelled()) return;
     deliver(std::move(chunk));

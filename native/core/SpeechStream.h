@@ -13,6 +13,7 @@
 #include <ATen/ATen.h>
 
 #include "core/KModel.h"
+#include "core/PhonemizedText.h"
 #include "core/StreamQueue.h"
 #include "core/TextChunker.h"
 
@@ -22,11 +23,10 @@ struct SpeechChunk {
   size_t index = 0;
   TextPiece text;          // graphemes and their place in the input
   std::string phonemes;
+  std::vector<std::pair<uint32_t, uint32_t>> wordSources;  // see PhonemizedText (offsets in text.text)
   InferenceResult result;
 };
 
-// Text of one piece to phonemes; may be called from the producer thread only.
-using PhonemizeFn = std::function<std::string(const std::string& text)>;
 
 struct SpeechStreamOptions {
   std::shared_ptr<const KModel> model;

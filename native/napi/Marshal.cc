@@ -1,5 +1,6 @@
 #include "napi/Marshal.h"
 
+#include <cmath>
 #include <memory>
 
 #include "core/Error.h"
@@ -69,8 +70,33 @@ at::Tensor readVoice(const Napi::Value& value) {
     throw KokoroError(codes::kBadVoice, "voice Float32Array has " + std::to_string(length) +
                                             " values: expected a multiple of 256 (rows of a voice pack)");
   }
+  const float* data = array.Data();
+  for (size_t i = 0; i < length; ++i) {
+    if (!std::isfinite(data[i])) {
+      throw KokoroError(codes::kBadVoice, "voice has a non-finite value (NaN or infinity) at index " + std::to_string(i) +
+                                              ": the voice file or mix is corrupt");
+    }
+  }
   const auto rows = static_cast<int64_t>(length / KModel::kStyleWidth);
   return at::from_blob(array.Data(), {rows, KModel::kStyleWidth}, at::kFloat).clone();
+}
+
+double readSpeed(const Napi::Value& value) {
+  if (value.IsUndefined() || value.IsNull()) return 1.0;
+  if (!value.IsNumber()) throw KokoroError(codes::kInvalidArgument, "speed must be a number");
+  const double speed = value.As<Napi::Number>().DoubleValue();
+  limits::checkSpeed(speed);
+  return speed;
+}
+
+std::optional<uint64_t> readSeed(const Napi::Value& value) {
+  if (value.IsUndefined() || value.IsNull()) return std::nullopt;
+  constexpr double kMaxSafeInteger = 9007199254740991.0;  // seeds survive the round trip to JS
+  const double seed = value.IsNumber() ? value.As<Napi::Number>().DoubleValue() : -1;
+  if (!(seed >= 0 && seed <= kMaxSafeInteger && std::floor(seed) == seed)) {
+    throw KokoroError(codes::kInvalidArgument, "seed must be a non-negative safe integer");
+  }
+  return static_cast<uint64_t>(seed);
 }
 
 Napi::Float32Array toFloat32Array(Napi::Env env, std::vector<float>&& values) {
@@ -105,6 +131,49 @@ Napi::Value toJs(Napi::Env env, InferenceResult& result) {
     out.Set("n", toFloat32Array(env, std::move(result.n)));
   }
   return out;
+}
+
+NormalizationOptions readNormalizationOptions(const Napi::Object& flags) {
+  NormalizationOptions options;
+  const std::pair<const char*, bool*> fields[] = {
+      {"numbers", &options.numbers}, {"currency", &options.currency}, {"time", &options.time},
+      {"dates", &options.dates},     {"units", &options.units},       {"urls", &options.urls},
+      {"emails", &options.emails},   {"phones", &options.phones},     {"symbols", &options.symbols},
+      {"abbreviations", &options.abbreviations}};
+  for (const auto& [name, flag] : fields) {
+    const Napi::Value value = flags.Get(name);
+    if (value.IsBoolean()) *flag = value.As<Napi::Boolean>().Value();
+  }
+  return options;
+}
+
+std::optional<EnglishSettings> readEnglishSettings(const Napi::Value& value) {
+  if (value.IsUndefined() || value.IsNull()) return std::nullopt;
+  if (!value.IsObject()) throw KokoroError(codes::kInvalidArgument, "the English settings must be an object");
+  const Napi::Object object = value.As<Napi::Object>();
+  EnglishSettings settings;
+  settings.lexiconPath = requireString(object, "lexicon");
+  const Napi::Value normalization = object.Get("normalization");
+  if (normalization.IsBoolean()) settings.normalize = normalization.As<Napi::Boolean>().Value();
+  if (normalization.IsObject()) settings.normalization = readNormalizationOptions(normalization.As<Napi::Object>());
+  const Napi::Value guess = object.Get("guessPartOfSpeech");
+  if (guess.IsBoolean()) settings.guessPartOfSpeech = guess.As<Napi::Boolean>().Value();
+  const Napi::Value user = object.Get("userLexicon");
+  if (user.IsObject()) {
+    auto lexicon = std::make_shared<UserLexicon>();
+    const Napi::Object entries = user.As<Napi::Object>();
+    const Napi::Array words = entries.GetPropertyNames();
+    for (uint32_t i = 0; i < words.Length(); ++i) {
+      const std::string word = words.Get(i).As<Napi::String>().Utf8Value();
+      const Napi::Value phonemes = entries.Get(word);
+      if (!phonemes.IsString()) {
+        throw KokoroError(codes::kInvalidArgument, "lexicon entry '" + word + "' must be a phoneme string");
+      }
+      (*lexicon)[word] = phonemes.As<Napi::String>().Utf8Value();
+    }
+    settings.userLexicon = std::move(lexicon);
+  }
+  return settings;
 }
 
 }  // namespace kokoro::napi

@@ -49,8 +49,8 @@ Napi::Value ModelWrap::infer(const Napi::CallbackInfo& info) {
     if (!info[0].IsString()) throw KokoroError(codes::kInvalidArgument, "phonemes must be a string");
     request.phonemes = info[0].As<Napi::String>().Utf8Value();
     request.voice = readVoice(info[1]);
-    request.speed = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 1.0;
-    if (info[3].IsNumber()) request.seed = static_cast<uint64_t>(info[3].As<Napi::Number>().Int64Value());
+    request.speed = readSpeed(info[2]);
+    request.seed = readSeed(info[3]);
     request.withCurves = info[4].ToBoolean().Value();
     return PromiseWorker<InferenceResult>::queue(
         env, "inference", [model, request = std::move(request)]() { return model->infer(request); },

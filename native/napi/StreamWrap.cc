@@ -3,7 +3,7 @@
 #include <future>
 #include <thread>
 
-#include "core/EspeakPhonemizer.h"
+#include "core/NativePhonemizer.h"
 #include "core/Error.h"
 #include "core/SpeechStream.h"
 #include "napi/AddonData.h"
@@ -55,6 +55,14 @@ void deliverEvent(Napi::Env env, Napi::Function onEvent, StreamEvent* raw) {
       out.Set("textStart", static_cast<double>(chunk.text.begin));
       out.Set("textEnd", static_cast<double>(chunk.text.end));
       out.Set("phonemes", chunk.phonemes);
+      if (!chunk.wordSources.empty()) {
+        Napi::Uint32Array sources = Napi::Uint32Array::New(env, chunk.wordSources.size() * 2);
+        for (size_t i = 0; i < chunk.wordSources.size(); ++i) {
+          sources[2 * i] = chunk.wordSources[i].first;
+          sources[2 * i + 1] = chunk.wordSources[i].second;
+        }
+        out.Set("wordSources", sources);
+      }
       onEvent.Call({Napi::String::New(env, "chunk"), out});
       break;
     }
@@ -93,7 +101,7 @@ PhonemizeFn jsPhonemize(StreamState* state) {
     if (state->jsPhonemizer.BlockingCall(&call, callJsPhonemizer) != napi_ok) {
       throw KokoroError(codes::kInternal, "could not reach the JavaScript phonemizer (environment shutting down)");
     }
-    return result.get();
+    return PhonemizedText{result.get(), {}};
   };
 }
 
@@ -150,15 +158,12 @@ Napi::Value StreamWrap::start(const Napi::CallbackInfo& info) {
       if (!info[1].IsString()) throw KokoroError(codes::kInvalidArgument, "text must be a string");
       options.text = info[1].As<Napi::String>().Utf8Value();
       options.voice = readVoice(info[2]);
-      options.speed = info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : 1.0;
-      if (info[4].IsNumber()) options.seed = static_cast<uint64_t>(info[4].As<Napi::Number>().Int64Value());
+      options.speed = readSpeed(info[3]);
+      options.seed = readSeed(info[4]);
       if (!info[7].IsFunction()) throw KokoroError(codes::kInvalidArgument, "onEvent must be a function");
       if (info[5].IsString()) {
         const std::string code = info[5].As<Napi::String>().Utf8Value();
-        const EspeakLanguage language = espeakLanguageFromCode(code.empty() ? '?' : code[0]);
-        options.phonemize = [language](const std::string& text) {
-          return EspeakPhonemizer::shared().phonemize(text, language);
-        };
+        options.phonemize = nativePhonemizer(code.size() == 1 ? code[0] : '?', readEnglishSettings(info[8]));
       } else if (info[6].IsFunction()) {
         state->jsPhonemizer =
             Napi::ThreadSafeFunction::New(env, info[6].As<Napi::Function>(), "kokoro-phonemize", 0, 1);

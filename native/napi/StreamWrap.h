@@ -15,7 +15,7 @@ struct StreamState;
 class StreamWrap : public Napi::ObjectWrap<StreamWrap> {
  public:
   static Napi::Function defineClass(Napi::Env env);
-  // start(model, text, voice, speed, seed, espeakLanguage | null, jsPhonemize | null, onEvent)
+  // start(model, text, voice, speed, seed, espeakLanguage | null, jsPhonemize | null, onEvent, english?)
   static Napi::Value start(const Napi::CallbackInfo& info);
   explicit StreamWrap(const Napi::CallbackInfo& info);
   ~StreamWrap() override;

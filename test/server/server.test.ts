@@ -68,7 +68,7 @@ describe.skipIf(!hasShared)('speech server', () => {
     expect(seconds.wav).toBeGreaterThan(1);
     // Durations are predicted, not sampled: every format carries the same audio, give or take encoder padding.
     for (const [format, s] of Object.entries(seconds)) expect(Math.abs(s - seconds.wav!), format).toBeLessThan(0.12);
-  });
+  }, 600_000); // six syntheses and six ffmpeg runs: minutes on a busy 2-core machine
 
   it('streams: audio arrives in several chunks while synthesis is still running', async () => {
     const response = await client(url).audio.speech.create({ model: 'kokoro', voice: 'af_heart', input: sentences(40), response_format: 'pcm' });
@@ -77,7 +77,7 @@ describe.skipIf(!hasShared)('speech server', () => {
     const first = await reader.read();
     expect(first.value!.length).toBeGreaterThan(0);
     // The reader is behind: backpressure holds the synthesis, which has not finished.
-    expect(await metric(url, 'kokoro_in_flight')).toBe(1);
+    expect(await metric(url, 'kokoro_in_flight')).toBeGreaterThanOrEqual(1);
     let chunks = 1;
     let bytes = first.value!.length;
     for (;;) {
@@ -206,16 +206,16 @@ describe.skipIf(!hasShared)('speech server', () => {
   });
 
   it('limits: too long input and too large bodies are 413; beyond concurrency and queue, 429 with Retry-After', async () => {
-    const { server: small, url: other } = await startServer(shared, { maxInputChars: 200, bodyLimitBytes: 4096, maxConcurrent: 1, maxQueue: 0 });
+    const { server: small, url: other } = await startServer(shared, { maxInputChars: 400, bodyLimitBytes: 4096, maxConcurrent: 1, maxQueue: 0 });
     try {
-      await expectError(client(other).audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'x'.repeat(201) }), 413, 'KOKORO_INPUT_TOO_LONG');
+      await expectError(client(other).audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'x'.repeat(401) }), 413, 'KOKORO_INPUT_TOO_LONG');
       const huge = await speech(other, { input: 'Hi.', voice: 'af_heart', padding: 'y'.repeat(5000) });
       expect(huge.status).toBe(413);
       expect((await huge.json() as { error: { code: string } }).error.code).toBe('KOKORO_PAYLOAD_TOO_LARGE');
       // One long stream holds the only slot (its reader is not reading).
       const abort = new AbortController();
       const holding = await fetch(`${other}/v1/audio/speech`, { method: 'POST', signal: abort.signal, headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ input: sentences(4), voice: 'af_heart', response_format: 'wav', speed: 0.25 }) });
+        body: JSON.stringify({ input: sentences(8), voice: 'af_heart', response_format: 'wav', speed: 0.25 }) });
       expect(holding.status).toBe(200);
       const refused = await speech(other, { input: 'Me too.', voice: 'af_heart' });
       expect(refused.status).toBe(429);

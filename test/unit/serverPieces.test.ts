@@ -52,6 +52,9 @@ describe('speech request parsing', () => {
     expect(codeOf(parse({ input: 'Hi', voice: 'af_heart', volume_multiplier: -1 }))).toBe('KOKORO_INVALID_ARGUMENT');
     expect(codeOf(parse({ input: 42, voice: 'af_heart' }))).toBe('KOKORO_INVALID_ARGUMENT');
     expect(codeOf(parse([1, 2]))).toBe('KOKORO_INVALID_ARGUMENT');
+    expect(codeOf(parse({ input: 'Hi', voice: 'af_heart', normalization_options: { urls: 'no' } }))).toBe('KOKORO_INVALID_ARGUMENT');
+    expect(codeOf(parse({ input: 'Hi', voice: 'af_heart', normalization_options: { colours: false } }))).toBe('KOKORO_INVALID_ARGUMENT');
+    expect(parseSpeechBody({ input: 'Hi', voice: 'af_heart', normalization_options: { urls: false } }, catalog(), limits).normalization).toEqual({ urls: false });
   });
 
   it('every OpenAI voice maps to a Kokoro voice name', () => {

@@ -1,0 +1,81 @@
+// English text to Kokoro phonemes as the official front end (misaki) makes them: words looked up
+// in the gold then silver lexicon of the dialect, with its capitalisation, heteronym, morphology
+// (-s, -ed, -ing) and context rules (`the`/`a`/`to` before vowels, `used to`, reduced function
+// words), compounds and contractions; espeak-ng only for words still unknown. Punctuation the
+// model knows is kept as its tokens. Stateless after construction: safe on any thread.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/EnglishLexicon.h"
+#include "core/EnglishTokenizer.h"
+#include "core/PhonemizedText.h"
+
+namespace kokoro {
+
+// Words the user pronounces their own way: exact spelling first, then lower case.
+using UserLexicon = std::unordered_map<std::string, std::string>;
+
+struct EnglishRequest {
+  const UserLexicon* userLexicon = nullptr;
+  // Heteronyms (`read`, `record`, `live`…): pick the variant from the neighbouring words (true)
+  // or always the lexicon's DEFAULT (false; for measurement).
+  bool guessPartOfSpeech = true;
+};
+
+class EnglishG2P {
+ public:
+  EnglishG2P(std::shared_ptr<const EnglishLexicon> lexicon, bool british);
+
+  std::string phonemize(std::string_view text, const EnglishRequest& request = {}) const;
+  // The same phonemes, with the byte range of `text` each phoneme word was read from.
+  PhonemizedText phonemizeWithSources(std::string_view text, const EnglishRequest& request = {}) const;
+
+  bool british() const { return british_; }
+
+ private:
+  struct Context {
+    std::optional<bool> futureVowel;  // does the next word start with a vowel? nothing: a pause follows
+    bool futureTo = false;            // is the next word `to`?
+  };
+  struct Neighbours {
+    std::string previous, beforePrevious, next;  // lower-cased neighbouring words ("" when none)
+    bool nextIsWord = false;
+    bool nextAllCaps = false, previousAllCaps = false;
+    bool partOfSpeech = true;
+  };
+
+  std::string wordPhonemes(const std::vector<EnglishToken>& tokens, size_t index, Context& context,
+                           const EnglishRequest& request) const;
+  std::optional<std::string> lexiconWord(std::string word, const Neighbours& near, const Context& context) const;
+  std::optional<std::string> getWord(std::string word, const std::string& tag, std::optional<double> stress,
+                                     const Neighbours& near, const Context& context) const;
+  std::optional<std::string> specialCase(const std::string& word, const std::string& tag, std::optional<double> stress,
+                                         const Neighbours& near, const Context& context) const;
+  std::optional<std::string> lookup(std::string word, const std::string& tag, std::optional<double> stress,
+                                    const Neighbours& near, const Context& context) const;
+  std::optional<std::string> spelledOut(std::string_view word) const;
+  bool isKnown(const std::string& word) const;
+  std::optional<std::string> stemS(const std::string& word, const std::string& tag, std::optional<double> stress,
+                                   const Neighbours& near, const Context& context) const;
+  std::optional<std::string> stemEd(const std::string& word, const std::string& tag, std::optional<double> stress,
+                                    const Neighbours& near, const Context& context) const;
+  std::optional<std::string> stemIng(const std::string& word, const std::string& tag, std::optional<double> stress,
+                                     const Neighbours& near, const Context& context) const;
+  std::string withS(const std::string& stem) const;
+  std::string withEd(const std::string& stem) const;
+  std::optional<std::string> withIng(const std::string& stem) const;
+  std::string goldPhonemes(std::string_view word, std::string_view tag = "DEFAULT") const;
+  std::string fallback(const std::string& word) const;
+  static Context contextBefore(const Context& after, const std::string& phonemes, std::string_view text);
+
+  std::shared_ptr<const EnglishLexicon> lexicon_;
+  bool british_;
+};
+
+}  // namespace kokoro

@@ -1,0 +1,25 @@
+#include "core/Limits.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "core/Error.h"
+
+namespace kokoro::limits {
+
+void checkSpeed(double speed) {
+  if (!(speed >= kMinSpeed && speed <= kMaxSpeed)) {
+    std::ostringstream message;
+    message << "speed must be a number in [" << kMinSpeed << ", " << kMaxSpeed << "], got " << speed;
+    throw KokoroError(codes::kInvalidArgument, message.str());
+  }
+}
+
+int64_t maxTokensAt(double speed) {
+  // A token lasts at most round(kMaxFramesPerToken / speed) frames; both pads count too.
+  const auto framesPerToken = static_cast<int64_t>(std::ceil(static_cast<double>(kMaxFramesPerToken) / speed));
+  return std::min(kMaxTokens, kMaxFrames / framesPerToken - 2);
+}
+
+}  // namespace kokoro::limits

@@ -1,0 +1,26 @@
+// The bounds of one request, in one place: C++ enforces them and the addon exports them to
+// JavaScript (lib/limits.ts), so neither side keeps its own copy.
+#pragma once
+
+#include <cstdint>
+
+namespace kokoro::limits {
+
+// Phoneme tokens one inference takes (the model's 512 positions minus the two pads).
+inline constexpr int64_t kMaxTokens = 510;
+// Speaking rates accepted (the usual server range). Slower rates multiply the work per token.
+inline constexpr double kMinSpeed = 0.25;
+inline constexpr double kMaxSpeed = 4.0;
+// Most frames one token can last at speed 1: config.json's max_dur of every released Kokoro.
+inline constexpr int64_t kMaxFramesPerToken = 50;
+// Frames (1/40 s each) one inference may predict: the most a full 510-token input can reach at
+// speed 1, i.e. 640 s of audio. Slower speeds reach it only with abnormally long durations;
+// streams never do, because they cut their chunks to maxTokensAt(speed).
+inline constexpr int64_t kMaxFrames = (kMaxTokens + 2) * kMaxFramesPerToken;
+
+// Throws KokoroError(kInvalidArgument) unless speed is in [kMinSpeed, kMaxSpeed].
+void checkSpeed(double speed);
+// Tokens per chunk that can never exceed kMaxFrames at `speed`, at most kMaxTokens.
+int64_t maxTokensAt(double speed);
+
+}  // namespace kokoro::limits
