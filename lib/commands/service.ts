@@ -1,9 +1,9 @@
 import type { ParseArgsConfig } from 'node:util';
 
 import type { Device } from '../KModel.js';
-import { createServer } from '../server/server.js';
-import { SpeechProducer } from '../worker/producer.js';
-import { createWorker } from '../worker/worker.js';
+
+// The server and worker stacks (fastify, BullMQ, ioredis) load only when their command runs:
+// `say` and the other commands start without them.
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 type Parse = (args: string[], options: ParseArgsConfig['options']) => { values: Values; positionals: string[] };
@@ -90,6 +90,7 @@ export function serviceCommands(parse: Parse, usage: (message: string) => Error,
     });
     if (values.help) return help('serve');
     const cors = values.cors as string[] | undefined;
+    const { createServer } = await import('../server/server.js');
     const server = createServer({
       host: values.host as string | undefined,
       port: integer(values, 'port', usage, 0),
@@ -124,6 +125,7 @@ export function serviceCommands(parse: Parse, usage: (message: string) => Error,
       'lock-duration': { type: 'string' }, 'stalled-interval': { type: 'string' }, ...MODEL_OPTIONS,
     });
     if (values.help) return help('worker');
+    const { createWorker } = await import('../worker/worker.js');
     const running = createWorker({
       redis: required(values, 'redis', usage), queue: required(values, 'queue', usage),
       concurrency: integer(values, 'concurrency', usage),
@@ -148,6 +150,7 @@ export function serviceCommands(parse: Parse, usage: (message: string) => Error,
     });
     if (values.help) return help('enqueue');
     if (positionals.length !== 1) throw usage('give one JSONL file');
+    const { SpeechProducer } = await import('../worker/producer.js');
     const producer = new SpeechProducer({
       redis: required(values, 'redis', usage), queue: required(values, 'queue', usage),
       attempts: integer(values, 'attempts', usage), backoffMs: integer(values, 'backoff', usage, 0),
