@@ -5,6 +5,7 @@
 
 #include "core/Checkpoint.h"
 #include "core/EspeakPhonemizer.h"
+#include "core/Executor.h"
 #include "core/Error.h"
 #include "core/KModel.h"
 #include "core/Runtime.h"
@@ -22,20 +23,23 @@ namespace {
 Napi::Value loadModel(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   ModelSpec spec;
+  ExecutorOptions executorOptions;
   try {
     if (!info[0].IsObject()) throw KokoroError(codes::kInvalidArgument, "loadModel(spec): spec must be an object");
     spec = readModelSpec(info[0].As<Napi::Object>());
+    executorOptions = readExecutorOptions(info[0].As<Napi::Object>());
+    spec.threads = executorOptions.threadsPerExecutor;
     spec.device = resolveDevice(spec.device);
   } catch (...) {
     throw makeJsError(env, classifyCurrentException("loading the model"));
   }
-  return PromiseWorker<std::shared_ptr<const KModel>>::queue(
+  return PromiseWorker<std::shared_ptr<Executor>>::queue(
       env, "loading the model",
-      [spec = std::move(spec)]() {
+      [spec = std::move(spec), executorOptions]() {
         applyThreadCount(spec.threads);
-        return KModel::load(spec);
+        return std::make_shared<Executor>(KModel::load(spec), executorOptions);
       },
-      [](Napi::Env env, std::shared_ptr<const KModel>& model) { return ModelWrap::wrap(env, model); });
+      [](Napi::Env env, std::shared_ptr<Executor>& executor) { return ModelWrap::wrap(env, executor); });
 }
 
 struct TensorFile {
