@@ -17,7 +17,10 @@ function(kokoro_add_node_addon target)
     "${CMAKE_CURRENT_SOURCE_DIR}/${KOKORO_NODE_ADDON_API_DIR}")
   target_link_libraries(${target} PRIVATE ${CMAKE_JS_LIB})
   target_compile_definitions(${target} PRIVATE
-    NAPI_VERSION=8 NAPI_CPP_EXCEPTIONS NODE_ADDON_API_DISABLE_DEPRECATED)
+    NAPI_VERSION=8 NAPI_CPP_EXCEPTIONS NODE_ADDON_API_DISABLE_DEPRECATED
+    # Last line of defence: a C++ exception that escapes an entry point becomes a JS error
+    # instead of std::terminate (our own entry points convert every exception to a typed one).
+    NODE_ADDON_API_CPP_EXCEPTIONS_ALL)
   target_compile_options(${target} PRIVATE -Wall -Wextra)
   if(KOKORO_TORCH_LIBRARY_DIR)
     set_target_properties(${target} PROPERTIES

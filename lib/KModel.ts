@@ -69,6 +69,8 @@ export class KModel implements AsyncDisposable {
   readonly threads: number;
   /** Executor threads (forward passes that may run at once). */
   readonly executors: number;
+  /** Whether concurrent requests share forward passes (the architecture has batch methods). */
+  readonly batching: boolean;
   readonly config: KokoroConfig;
   private native: NativeModel | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -82,6 +84,7 @@ export class KModel implements AsyncDisposable {
     this.device = info.device;
     this.threads = info.threads;
     this.executors = info.executors;
+    this.batching = info.batching;
   }
 
   /** Loads config + checkpoint (or a saved TorchScript model). Runs off the main thread. */

@@ -25,6 +25,8 @@ export const ErrorCode = {
   Disposed: 'KOKORO_DISPOSED',
   /** libtorch failed while running the model. */
   InferenceFailed: 'KOKORO_INFERENCE_FAILED',
+  /** Memory, threads or another system resource ran out; retry later or lower the concurrency. */
+  ResourceExhausted: 'KOKORO_RESOURCE_EXHAUSTED',
   /** The native addon or one of its libraries (libtorch) could not be loaded. */
   NativeLoadFailed: 'KOKORO_NATIVE_LOAD_FAILED',
   /** A language code that is not one of Kokoro's (the message lists the valid ones). */

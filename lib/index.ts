@@ -13,6 +13,7 @@ export type { BatchOptions, EngineOptions, EngineStats } from './engineOptions.j
 export { KokoroModel, type ForwardOptions, type GenerateOptions, type GenerateResult, type GenerationStream, type Voice } from './KokoroModel.js';
 export { LANGUAGES, resolveLanguage, type LanguageCode, type LanguageInfo } from './languages.js';
 export type { Pipeline } from './pipeline.js';
+export { normalizeText, type NormalizationOptions, type NormalizedText } from './normalize.js';
 export type { TimedSpan } from './timestamps.js';
 export { defaultModelsDir, MODEL_VERSIONS, type ModelVersion } from './paths.js';
 export { parseVoiceSpec } from './voiceLibrary.js';

@@ -1,6 +1,7 @@
 // Entry point of the native addon. The JS side reaches it only through lib/native/binding.ts.
 #include <napi.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "core/Checkpoint.h"
@@ -9,6 +10,7 @@
 #include "core/Error.h"
 #include "core/KModel.h"
 #include "core/Runtime.h"
+#include "core/TextNormalizer.h"
 #include "napi/AddonData.h"
 #include "napi/ErrorBridge.h"
 #include "napi/Marshal.h"
@@ -22,24 +24,20 @@ namespace {
 // loadModel(spec) -> Promise<NativeModel>
 Napi::Value loadModel(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  ModelSpec spec;
-  ExecutorOptions executorOptions;
-  try {
+  return atBoundary(env, "loading the model", [&]() -> Napi::Value {
     if (!info[0].IsObject()) throw KokoroError(codes::kInvalidArgument, "loadModel(spec): spec must be an object");
-    spec = readModelSpec(info[0].As<Napi::Object>());
-    executorOptions = readExecutorOptions(info[0].As<Napi::Object>());
+    ModelSpec spec = readModelSpec(info[0].As<Napi::Object>());
+    const ExecutorOptions executorOptions = readExecutorOptions(info[0].As<Napi::Object>());
     spec.threads = executorOptions.threadsPerExecutor;
     spec.device = resolveDevice(spec.device);
-  } catch (...) {
-    throw makeJsError(env, classifyCurrentException("loading the model"));
-  }
-  return PromiseWorker<std::shared_ptr<Executor>>::queue(
-      env, "loading the model",
-      [spec = std::move(spec), executorOptions]() {
-        applyThreadCount(spec.threads);
-        return std::make_shared<Executor>(KModel::load(spec), executorOptions);
-      },
-      [](Napi::Env env, std::shared_ptr<Executor>& executor) { return ModelWrap::wrap(env, executor); });
+    return PromiseWorker<std::shared_ptr<Executor>>::queue(
+        env, "loading the model",
+        [spec = std::move(spec), executorOptions]() {
+          applyThreadCount(spec.threads);
+          return std::make_shared<Executor>(KModel::load(spec), executorOptions);
+        },
+        [](Napi::Env env, std::shared_ptr<Executor>& executor) { return ModelWrap::wrap(env, executor); });
+  });
 }
 
 struct TensorFile {
@@ -50,88 +48,129 @@ struct TensorFile {
 // readVoicePack(path) -> Promise<{ data: Float32Array, shape: number[] }>
 Napi::Value readVoicePack(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[0].IsString()) throw makeJsError(env, {codes::kInvalidArgument, "readVoicePack(path): path must be a string"});
-  std::string path = info[0].As<Napi::String>().Utf8Value();
-  return PromiseWorker<TensorFile>::queue(
-      env, "reading voice pack " + path,
-      [path]() {
-        at::Tensor tensor = readTensorFile(path).to(at::kFloat).contiguous();
-        TensorFile file;
-        file.shape = tensor.sizes().vec();
-        file.values.assign(tensor.data_ptr<float>(), tensor.data_ptr<float>() + tensor.numel());
-        return file;
-      },
-      [](Napi::Env env, TensorFile& file) -> Napi::Value {
-        Napi::Object out = Napi::Object::New(env);
-        Napi::Array shape = Napi::Array::New(env, file.shape.size());
-        for (size_t i = 0; i < file.shape.size(); ++i) shape.Set(i, static_cast<double>(file.shape[i]));
-        out.Set("shape", shape);
-        out.Set("data", toFloat32Array(env, std::move(file.values)));
-        return out;
-      });
+  return atBoundary(env, "reading a voice pack", [&]() -> Napi::Value {
+    if (!info[0].IsString()) throw KokoroError(codes::kInvalidArgument, "readVoicePack(path): path must be a string");
+    std::string path = info[0].As<Napi::String>().Utf8Value();
+    return PromiseWorker<TensorFile>::queue(
+        env, "reading voice pack " + path,
+        [path]() {
+          at::Tensor tensor = readTensorFile(path).to(at::kFloat).contiguous();
+          TensorFile file;
+          file.shape = tensor.sizes().vec();
+          file.values.assign(tensor.data_ptr<float>(), tensor.data_ptr<float>() + tensor.numel());
+          return file;
+        },
+        [](Napi::Env env, TensorFile& file) -> Napi::Value {
+          Napi::Object out = Napi::Object::New(env);
+          Napi::Array shape = Napi::Array::New(env, file.shape.size());
+          for (size_t i = 0; i < file.shape.size(); ++i) shape.Set(i, static_cast<double>(file.shape[i]));
+          out.Set("shape", shape);
+          out.Set("data", toFloat32Array(env, std::move(file.values)));
+          return out;
+        });
+  });
 }
 
 // inspectCheckpoint(path) -> Promise<Array<[name, shape]>>: the tensors after folding, for
 // diagnostics and tests of the reader.
 Napi::Value inspectCheckpoint(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[0].IsString()) throw makeJsError(env, {codes::kInvalidArgument, "inspectCheckpoint(path): path must be a string"});
-  std::string path = info[0].As<Napi::String>().Utf8Value();
-  using Listing = std::vector<std::pair<std::string, std::vector<int64_t>>>;
-  return PromiseWorker<Listing>::queue(
-      env, "reading checkpoint " + path,
-      [path]() {
-        Listing listing;
-        for (const auto& [name, tensor] : readOfficialCheckpoint(path)) listing.emplace_back(name, tensor.sizes().vec());
-        return listing;
-      },
-      [](Napi::Env env, Listing& listing) -> Napi::Value {
-        Napi::Array out = Napi::Array::New(env, listing.size());
-        for (size_t i = 0; i < listing.size(); ++i) {
-          Napi::Array shape = Napi::Array::New(env, listing[i].second.size());
-          for (size_t d = 0; d < listing[i].second.size(); ++d) shape.Set(d, static_cast<double>(listing[i].second[d]));
-          Napi::Array entry = Napi::Array::New(env, 2);
-          entry.Set(0u, listing[i].first);
-          entry.Set(1u, shape);
-          out.Set(i, entry);
-        }
-        return out;
-      });
+  return atBoundary(env, "reading a checkpoint", [&]() -> Napi::Value {
+    if (!info[0].IsString()) throw KokoroError(codes::kInvalidArgument, "inspectCheckpoint(path): path must be a string");
+    std::string path = info[0].As<Napi::String>().Utf8Value();
+    using Listing = std::vector<std::pair<std::string, std::vector<int64_t>>>;
+    return PromiseWorker<Listing>::queue(
+        env, "reading checkpoint " + path,
+        [path]() {
+          Listing listing;
+          for (const auto& [name, tensor] : readOfficialCheckpoint(path)) listing.emplace_back(name, tensor.sizes().vec());
+          return listing;
+        },
+        [](Napi::Env env, Listing& listing) -> Napi::Value {
+          Napi::Array out = Napi::Array::New(env, listing.size());
+          for (size_t i = 0; i < listing.size(); ++i) {
+            Napi::Array shape = Napi::Array::New(env, listing[i].second.size());
+            for (size_t d = 0; d < listing[i].second.size(); ++d) shape.Set(d, static_cast<double>(listing[i].second[d]));
+            Napi::Array entry = Napi::Array::New(env, 2);
+            entry.Set(0u, listing[i].first);
+            entry.Set(1u, shape);
+            out.Set(i, entry);
+          }
+          return out;
+        });
+  });
 }
 
 // phonemize(text, espeakLanguageCode) -> Promise<string>: espeak-ng phonemes in Kokoro symbols,
 // computed on the thread pool (espeak itself is serialised inside EspeakPhonemizer).
 Napi::Value phonemize(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[0].IsString() || !info[1].IsString()) {
-    throw makeJsError(env, {codes::kInvalidArgument, "phonemize(text, language): both must be strings"});
-  }
-  std::string text = info[0].As<Napi::String>().Utf8Value();
-  const std::string code = info[1].As<Napi::String>().Utf8Value();
-  EspeakLanguage language;
+  return atBoundary(env, "phonemizing", [&]() -> Napi::Value {
+    if (!info[0].IsString() || !info[1].IsString()) {
+      throw KokoroError(codes::kInvalidArgument, "phonemize(text, language): both must be strings");
+    }
+    std::string text = info[0].As<Napi::String>().Utf8Value();
+    const std::string code = info[1].As<Napi::String>().Utf8Value();
+    const EspeakLanguage language = espeakLanguageFromCode(code.size() == 1 ? code[0] : '?');
+    return PromiseWorker<std::string>::queue(
+        env, "phonemizing", [text, language]() { return EspeakPhonemizer::shared().phonemize(text, language); },
+        [](Napi::Env env, std::string& phonemes) -> Napi::Value { return Napi::String::New(env, phonemes); });
+  });
+}
+
+// normalizeText(text, lang, options) -> { text, sourceOffset: Uint32Array }: English text
+// normalization (lang 'a' or 'b'), synchronous (linear and fast; see bench/normalize.mjs).
+Napi::Value normalizeText(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
   try {
-    language = espeakLanguageFromCode(code.size() == 1 ? code[0] : '?');
+    if (!info[0].IsString() || !info[1].IsString() || !info[2].IsObject()) {
+      throw KokoroError(codes::kInvalidArgument, "normalizeText(text, lang, options): text and lang must be strings, options an object");
+    }
+    const std::string text = info[0].As<Napi::String>().Utf8Value();
+    const std::string lang = info[1].As<Napi::String>().Utf8Value();
+    if (lang != "a" && lang != "b") {
+      throw KokoroError(codes::kUnsupportedLanguage, "normalizeText: text normalization is for English ('a' or 'b'), not '" + lang + "'");
+    }
+    const Napi::Object flags = info[2].As<Napi::Object>();
+    NormalizationOptions options;
+    const std::pair<const char*, bool*> fields[] = {
+        {"numbers", &options.numbers}, {"currency", &options.currency}, {"time", &options.time},
+        {"dates", &options.dates},     {"units", &options.units},       {"urls", &options.urls},
+        {"emails", &options.emails},   {"phones", &options.phones},     {"symbols", &options.symbols},
+        {"abbreviations", &options.abbreviations}};
+    for (const auto& [name, flag] : fields) {
+      const Napi::Value value = flags.Get(name);
+      if (value.IsBoolean()) *flag = value.As<Napi::Boolean>().Value();
+    }
+    NormalizedText normalized = TextNormalizer().normalize(text, options, lang == "b");
+    Napi::Uint32Array offsets = Napi::Uint32Array::New(env, normalized.sourceOffset.size());
+    std::copy(normalized.sourceOffset.begin(), normalized.sourceOffset.end(), offsets.Data());
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("text", Napi::String::New(env, normalized.text));
+    out.Set("sourceOffset", offsets);
+    return out;
+  } catch (const Napi::Error&) {
+    throw;
   } catch (...) {
-    throw makeJsError(env, classifyCurrentException("phonemizing"));
+    throw makeJsError(env, classifyCurrentException("normalizing text"));
   }
-  return PromiseWorker<std::string>::queue(
-      env, "phonemizing", [text, language]() { return EspeakPhonemizer::shared().phonemize(text, language); },
-      [](Napi::Env env, std::string& phonemes) -> Napi::Value { return Napi::String::New(env, phonemes); });
 }
 
 Napi::Value runtimeInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  RuntimeInfo runtime = queryRuntime();
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("torchVersion", runtime.torchVersion);
-  out.Set("blas", runtime.blas);
-  out.Set("blasLibrary", runtime.blasLibrary);
-  out.Set("blasThreads", runtime.blasThreads);
-  out.Set("defaultThreads", runtime.defaultThreads);
-  out.Set("cudaAvailable", runtime.cudaAvailable);
-  out.Set("cudaDeviceCount", runtime.cudaDeviceCount);
-  out.Set("parallelInfo", runtime.parallelInfo);
-  return out;
+  return atBoundary(env, "querying the runtime", [&]() -> Napi::Value {
+    RuntimeInfo runtime = queryRuntime();
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("torchVersion", runtime.torchVersion);
+    out.Set("blas", runtime.blas);
+    out.Set("blasLibrary", runtime.blasLibrary);
+    out.Set("blasThreads", runtime.blasThreads);
+    out.Set("defaultThreads", runtime.defaultThreads);
+    out.Set("cudaAvailable", runtime.cudaAvailable);
+    out.Set("cudaDeviceCount", runtime.cudaDeviceCount);
+    out.Set("parallelInfo", runtime.parallelInfo);
+    return out;
+  });
 }
 
 Napi::Object init(Napi::Env env, Napi::Object exports) {
@@ -144,6 +183,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("inspectCheckpoint", Napi::Function::New<inspectCheckpoint>(env, "inspectCheckpoint"));
   exports.Set("startStream", Napi::Function::New<StreamWrap::start>(env, "startStream"));
   exports.Set("phonemize", Napi::Function::New<phonemize>(env, "phonemize"));
+  exports.Set("normalizeText", Napi::Function::New<normalizeText>(env, "normalizeText"));
   exports.Set("runtimeInfo", Napi::Function::New<runtimeInfo>(env, "runtimeInfo"));
   return exports;
 }

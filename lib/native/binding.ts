@@ -87,5 +87,7 @@ export interface NativeBinding {
     onEvent: (kind: string, payload?: unknown) => void): NativeStream;
   /** espeak-ng phonemes (Kokoro symbols) of one text, off the main thread. */
   phonemize(text: string, espeakLanguage: string): Promise<string>;
+  /** English text normalization ('a' or 'b'); `sourceOffset` holds UTF-8 byte offsets. */
+  normalizeText(text: string, lang: 'a' | 'b', options: Record<string, boolean>): { text: string; sourceOffset: Uint32Array };
   runtimeInfo(): NativeRuntimeInfo;
 }

@@ -4,7 +4,7 @@ One transformer layer is shared by all `num_hidden_layers` passes; the pass coun
 count are attributes, not structure, so one exported architecture serves any depth.
 """
 import math
-from typing import Final
+from typing import Final, Optional
 
 import torch
 import torch.nn as nn
@@ -56,11 +56,13 @@ class AlbertAttention(nn.Module):
         b, t, h = x.size(0), x.size(1), x.size(2)
         return x.view(b, t, self.num_heads, h // self.num_heads).permute(0, 2, 1, 3)
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, x: Tensor, key_bias: Optional[Tensor] = None) -> Tensor:
         q = self._split_heads(self.query(x))
         k = self._split_heads(self.key(x))
         v = self._split_heads(self.value(x))
         scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(q.size(-1))
+        if key_bias is not None:
+            scores = scores + key_bias
         probs = F.softmax(scores, dim=-1)
         context = torch.matmul(probs, v).transpose(2, 1).flatten(2)
         return self.LayerNorm(x + self.dense(context))
@@ -78,8 +80,8 @@ class AlbertLayer(nn.Module):
         self.ffn_output = Linear(intermediate, hidden)
         self.full_layer_layer_norm = LayerNorm(hidden)
 
-    def forward(self, x: Tensor) -> Tensor:
-        attended = self.attention(x)
+    def forward(self, x: Tensor, key_bias: Optional[Tensor] = None) -> Tensor:
+        attended = self.attention(x, key_bias)
         ffn = self.ffn_output(gelu_new(self.ffn(attended)))
         return self.full_layer_layer_norm(ffn + attended)
 
@@ -89,9 +91,9 @@ class AlbertLayerGroup(nn.Module):
         super().__init__()
         self.albert_layers = nn.ModuleList([AlbertLayer(hidden, intermediate, num_heads)])
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, x: Tensor, key_bias: Optional[Tensor] = None) -> Tensor:
         for layer in self.albert_layers:
-            x = layer(x)
+            x = layer(x, key_bias)
         return x
 
 
@@ -105,11 +107,11 @@ class AlbertEncoder(nn.Module):
         self.embedding_hidden_mapping_in = Linear(embedding_size, hidden)
         self.albert_layer_groups = nn.ModuleList([AlbertLayerGroup(hidden, intermediate, num_heads)])
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, x: Tensor, key_bias: Optional[Tensor] = None) -> Tensor:
         x = self.embedding_hidden_mapping_in(x)
         for _ in range(self.num_hidden_layers):
             for group in self.albert_layer_groups:
-                x = group(x)
+                x = group(x, key_bias)
         return x
 
 
@@ -126,5 +128,13 @@ class Albert(nn.Module):
         # Part of the checkpoint; the last hidden state does not use it.
         self.pooler = Linear(hidden, hidden)
 
-    def forward(self, ids: Tensor) -> Tensor:
-        return self.encoder(self.embeddings(ids))
+    def forward(self, ids: Tensor, valid: Optional[Tensor] = None) -> Tensor:
+        """`valid` [B, T] bool marks each item's tokens in a padded batch (None: no padding).
+        Padded keys get the reference's additive mask, float32's lowest value: their attention
+        weight is exactly 0, so no valid position sees the padding."""
+        x = self.embeddings(ids)
+        key_bias: Optional[Tensor] = None
+        if valid is not None:
+            lowest = -3.4028234663852886e38  # torch.finfo(torch.float32).min
+            key_bias = valid.logical_not().to(x.dtype).mul(lowest)[:, None, None, :]
+        return self.encoder(x, key_bias)

@@ -9,6 +9,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from .layers import AdaINResBlock1, AdainResBlk1d, Conv1d, ConvTranspose1d, Linear
+from .padding import valid_mask, zero_padding
 
 HARMONICS = 9  # fundamental + 8 overtones
 
@@ -133,12 +134,72 @@ class Generator(nn.Module):
             i += 1
         x = F.leaky_relu(x)
         x = self.conv_post(x)
+        return self.spectrum_to_audio(x)
+
+    def spectrum_to_audio(self, x: Tensor) -> Tensor:
         bins = self.n_fft // 2 + 1
         spec = torch.exp(x[:, :bins, :])
         phase = torch.sin(x[:, bins:, :])
         audio = torch.istft(spec * torch.exp(phase * 1j), self.n_fft, self.hop, self.n_fft,
                             window=self.window)
         return audio
+
+    # ---- Padded batches (KokoroNet.decode_batch) ----
+
+    def forward_batch(self, x: Tensor, s: Tensor, f0_curve: Tensor, f0_lengths: Tensor,
+                      phase_jitter: Tensor, noise: Tensor) -> Tensor:
+        """`forward` for a padded batch: x [B, C, W] and f0_curve [B, W] valid up to each
+        item's `f0_lengths` [B] (zero padding in x), noise [B, >= W * upsample_scale, 9] each
+        item's own draw, zero-padded. Returns audio [B, W * upsample_scale], 0 past each
+        item's own samples.
+
+        The harmonic source, its STFT and the inverse STFT run per item on its own length:
+        their edges (interpolation clamp, reflect padding, window envelope) sit at the end of
+        the item's signal, and they are a small part of the work."""
+        own: List[int] = f0_lengths.tolist()
+        har = self.harmonic_spectra(f0_curve, own, phase_jitter, noise)
+        lengths = f0_lengths
+        i = 0
+        for up, noise_conv, noise_res in zip(self.ups, self.noise_convs, self.noise_res):
+            x = F.leaky_relu(x, 0.1)
+            x = up(x)
+            lengths = lengths * up.stride
+            if i == self.num_upsamples - 1:
+                x = F.pad(x, [1, 0], mode="reflect")
+                lengths = lengths + 1
+            valid = valid_mask(lengths, x.size(2))
+            x = x + noise_res(noise_conv(har), s, valid)
+            xs = torch.zeros_like(x)
+            j = 0
+            for block in self.resblocks:
+                if j // self.num_kernels == i:
+                    if j % self.num_kernels == 0:
+                        xs = block(x, s, valid)
+                    else:
+                        xs += block(x, s, valid)
+                j += 1
+            x = xs / self.num_kernels
+            i += 1
+        x = self.conv_post(F.leaky_relu(x))
+        audio = torch.zeros(x.size(0), f0_curve.size(1) * self.upsample_scale,
+                            dtype=x.dtype, device=x.device)
+        spectrum_frames: List[int] = lengths.tolist()
+        for b, frames in enumerate(spectrum_frames):
+            item = self.spectrum_to_audio(x[b:b + 1, :, :frames]).squeeze(0)
+            audio[b, :item.size(0)] = item
+        return audio
+
+    def harmonic_spectra(self, f0_curve: Tensor, f0_lengths: List[int], phase_jitter: Tensor,
+                         noise: Tensor) -> Tensor:
+        """harmonic_spectrum of every item on its own length, zero-padded to the batch's."""
+        frames = f0_curve.size(1) * self.upsample_scale // self.hop + 1
+        spectra: List[Tensor] = []
+        for b, length in enumerate(f0_lengths):
+            samples = length * self.upsample_scale
+            spectrum = self.harmonic_spectrum(f0_curve[b:b + 1, :length], phase_jitter[b:b + 1],
+                                              noise[b:b + 1, :samples])
+            spectra.append(F.pad(spectrum, [0, frames - spectrum.size(2)]))
+        return torch.cat(spectra, dim=0)
 
 
 class Decoder(nn.Module):
@@ -172,3 +233,17 @@ class Decoder(nn.Module):
         for block in self.decode:
             x = block(torch.cat([x, asr_res, f0, n], dim=1), s)
         return self.generator(x, s, f0_curve, phase_jitter, noise)
+
+    def forward_batch(self, asr: Tensor, f0_curve: Tensor, n_curve: Tensor, s: Tensor,
+                      frames: Tensor, phase_jitter: Tensor, noise: Tensor) -> Tensor:
+        """`forward` for a padded batch: asr [B, C, W], f0/n curves [B, 2W], each item valid
+        up to its own `frames` [B]. Returns audio [B, 2W * upsample_scale]."""
+        valid = valid_mask(frames, asr.size(2))
+        asr = zero_padding(asr, valid)
+        f0 = zero_padding(self.F0_conv(f0_curve.unsqueeze(1)), valid)
+        n = zero_padding(self.N_conv(n_curve.unsqueeze(1)), valid)
+        x = self.encode(torch.cat([asr, f0, n], dim=1), s, valid)
+        asr_res = zero_padding(self.asr_res(asr), valid)
+        for block in self.decode:
+            x = block(torch.cat([x, asr_res, f0, n], dim=1), s, valid)
+        return self.generator.forward_batch(x, s, f0_curve, 2 * frames, phase_jitter, noise)

@@ -10,6 +10,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
+from .padding import masked_instance_norm, zero_padding
+
 def _param(*shape: int) -> nn.Parameter:
     return nn.Parameter(torch.zeros(*shape), requires_grad=False)
 
@@ -97,10 +99,13 @@ class BiLSTM(nn.Module):
         self.bias_ih_l0_reverse = _param(4 * n_hidden)
         self.bias_hh_l0_reverse = _param(4 * n_hidden)
 
-    def forward(self, x: Tensor) -> Tensor:
-        return self.run(x)
+    def forward(self, x: Tensor, reverse: Optional[Tensor] = None) -> Tensor:
+        return self.run(x, reverse)
 
-    def run(self, x: Tensor) -> Tensor:
+    def run(self, x: Tensor, reverse: Optional[Tensor] = None) -> Tensor:
+        """x [B, T, C]. For a padded batch, `reverse` from padding.reversal_index."""
+        if reverse is not None:
+            return self.run_padded(x, reverse)
         hidden = self.weight_hh_l0.size(1)
         h0 = torch.zeros(2, x.size(0), hidden, dtype=x.dtype, device=x.device)
         weights = [self.weight_ih_l0, self.weight_hh_l0, self.bias_ih_l0, self.bias_hh_l0,
@@ -108,6 +113,23 @@ class BiLSTM(nn.Module):
                    self.bias_ih_l0_reverse, self.bias_hh_l0_reverse]
         out, _, _ = torch.lstm(x, [h0, h0], weights, True, 1, 0.0, False, True, True)
         return out
+
+    def run_padded(self, x: Tensor, reverse: Tensor) -> Tensor:
+        """The forward direction runs on the batch as it is: padding follows each item, so no
+        valid output sees it. The backward direction runs on each item reversed within its own
+        length, which is what batch 1 computes (it flips the whole sequence). Two plain calls
+        keep the CPU kernel's precomputed input projection, which packed sequences lose."""
+        batch, width = x.size(0), x.size(1)
+        hidden = self.weight_hh_l0.size(1)
+        h0 = torch.zeros(1, batch, hidden, dtype=x.dtype, device=x.device)
+        forward_weights = [self.weight_ih_l0, self.weight_hh_l0, self.bias_ih_l0, self.bias_hh_l0]
+        backward_weights = [self.weight_ih_l0_reverse, self.weight_hh_l0_reverse,
+                            self.bias_ih_l0_reverse, self.bias_hh_l0_reverse]
+        ahead, _, _ = torch.lstm(x, [h0, h0], forward_weights, True, 1, 0.0, False, False, True)
+        flipped = x.reshape(batch * width, -1).index_select(0, reverse).view(batch, width, -1)
+        back, _, _ = torch.lstm(flipped, [h0, h0], backward_weights, True, 1, 0.0, False, False, True)
+        back = back.reshape(batch * width, hidden).index_select(0, reverse).view(batch, width, hidden)
+        return torch.cat([ahead, back], dim=2)
 
 
 class Embedding(nn.Module):
@@ -141,10 +163,14 @@ class AdaIN1d(nn.Module):
         super().__init__()
         self.fc = Linear(style_dim, 2 * channels)
 
-    def forward(self, x: Tensor, s: Tensor) -> Tensor:
+    def forward(self, x: Tensor, s: Tensor, valid: Optional[Tensor] = None) -> Tensor:
+        """`valid` [B, 1, W] marks each item's positions in a padded batch (None: no padding);
+        the statistics then cover those only, and the result's padding is 0."""
         h = self.fc(s)
         h = h.view(h.size(0), h.size(1), 1)
         gamma, beta = torch.chunk(h, chunks=2, dim=1)
+        if valid is not None:
+            return zero_padding((1 + gamma) * masked_instance_norm(x, valid) + beta, valid)
         normed = F.instance_norm(x, None, None, None, None, True, 0.1, 1e-5)
         return (1 + gamma) * normed + beta
 
@@ -181,12 +207,17 @@ class AdainResBlk1d(nn.Module):
             return F.conv_transpose1d(x, w, self.pool.bias, 2, 1, 1, x.size(1))
         return x
 
-    def forward(self, x: Tensor, s: Tensor) -> Tensor:
-        residual = self.norm1(x, s)
+    def forward(self, x: Tensor, s: Tensor, valid: Optional[Tensor] = None) -> Tensor:
+        """`valid` [B, 1, W]: each item's positions in a padded batch (None: no padding). The
+        result's padding is then 0; an upsampling block upsamples the mask alongside."""
+        residual = self.norm1(x, s, valid)
         residual = F.leaky_relu(residual, 0.2)
         residual = self._pool(residual)
+        if valid is not None and self.upsample:
+            valid = valid.repeat_interleave(2, dim=2)
+            residual = zero_padding(residual, valid)  # the transposed conv's bias
         residual = self.conv1(residual)
-        residual = self.norm2(residual, s)
+        residual = self.norm2(residual, s, valid)
         residual = F.leaky_relu(residual, 0.2)
         residual = self.conv2(residual)
         shortcut = x
@@ -194,7 +225,10 @@ class AdainResBlk1d(nn.Module):
             shortcut = F.interpolate(shortcut, scale_factor=2.0, mode="nearest")
         shortcut = self.conv1x1(shortcut)
         # 1/sqrt(2): the float32 value of the reference's torch.rsqrt(torch.tensor(2)).
-        return (residual + shortcut) * 0.7071067811865476
+        out = (residual + shortcut) * 0.7071067811865476
+        if valid is not None:
+            out = zero_padding(out, valid)
+        return out
 
 
 class AdaINResBlock1(nn.Module):
@@ -212,14 +246,18 @@ class AdaINResBlock1(nn.Module):
         self.alpha1 = nn.ParameterList([_param(1, channels, 1) for _ in dilations])
         self.alpha2 = nn.ParameterList([_param(1, channels, 1) for _ in dilations])
 
-    def forward(self, x: Tensor, s: Tensor) -> Tensor:
+    def forward(self, x: Tensor, s: Tensor, valid: Optional[Tensor] = None) -> Tensor:
+        """`valid` [B, 1, W]: each item's positions in a padded batch (None: no padding). The
+        masked norms return zero padding, which Snake keeps at 0: every conv reads zeros there."""
         for c1, c2, n1, n2, a1, a2 in zip(self.convs1, self.convs2, self.adain1, self.adain2,
                                           self.alpha1, self.alpha2):
-            xt = n1(x, s)
+            xt = n1(x, s, valid)
             xt = xt + (1 / a1) * (torch.sin(a1 * xt) ** 2)
             xt = c1(xt)
-            xt = n2(xt, s)
+            xt = n2(xt, s, valid)
             xt = xt + (1 / a2) * (torch.sin(a2 * xt) ** 2)
             xt = c2(xt)
             x = xt + x
+        if valid is not None:
+            x = zero_padding(x, valid)
         return x

@@ -13,6 +13,7 @@ from torch import Tensor
 from .albert import Albert
 from .decoder import Decoder, source_noise_shapes
 from .layers import Linear
+from .padding import alignment_index, expand_by_alignment, reversal_index, valid_mask
 from .text import ProsodyPredictor, TextEncoder
 
 # Widths the official decoder writes as constants rather than reading from config.json.
@@ -106,6 +107,39 @@ class KokoroNet(nn.Module):
         return pred_dur, duration.squeeze(0), f0, n, asr
 
     @torch.jit.export
+    def predict_batch(self, input_ids: Tensor, lengths: Tensor, ref_s: Tensor, speed: Tensor
+                      ) -> Tuple[Tensor, Tensor, Tensor, Tensor, Tensor, Tensor]:
+        """`predict` for a padded batch; each item's result equals it run alone.
+
+        input_ids [B, T] int64 (each row 0, tokens, 0, then any padding), lengths [B] int64
+        (each row's length including its two 0s), ref_s [B, 256], speed [B] float32.
+        Returns (pred_dur [B, T] int64, duration_float [B, T], F0 [B, 2Fmax], N [B, 2Fmax],
+        asr [B, hidden_dim, Fmax], frames [B] int64), all 0 past each item's own length, where
+        frames = pred_dur.sum(1) and Fmax = max(frames)."""
+        lengths = lengths.to(input_ids.device)
+        width = input_ids.size(1)
+        style_dim = ref_s.size(1) // 2
+        s = ref_s[:, style_dim:]
+        tokens = valid_mask(lengths, width)
+        token_reverse = reversal_index(lengths, width)
+        bert_out = self.bert(input_ids, tokens.squeeze(1))
+        d_en = self.bert_encoder(bert_out).transpose(-1, -2)
+        d = self.predictor.text_encoder(d_en, s, token_reverse)
+        duration = self.predictor.frames_at_unit_speed(d, token_reverse) / speed.unsqueeze(1)
+        duration = duration.masked_fill(tokens.squeeze(1).logical_not(), 0.0)
+        pred_dur = torch.round(duration).clamp(min=1).long()
+        pred_dur = pred_dur.masked_fill(tokens.squeeze(1).logical_not(), 0)
+        frames = pred_dur.sum(dim=1)
+        max_frames = int(frames.max())
+        alignment = alignment_index(pred_dur, max_frames)
+        frame_valid = valid_mask(frames, max_frames)
+        en = expand_by_alignment(d.transpose(-1, -2), alignment, frame_valid)
+        f0, n = self.predictor.f0_n(en, s, frame_valid, reversal_index(frames, max_frames))
+        t_en = self.text_encoder(input_ids, tokens, token_reverse)
+        asr = expand_by_alignment(t_en, alignment, frame_valid)
+        return pred_dur, duration, f0, n, asr, frames
+
+    @torch.jit.export
     def noise_shapes(self, f0_length: int) -> Tuple[List[int], List[int]]:
         """Shapes of the decoder's two random inputs for an F0 curve of `f0_length` samples."""
         return source_noise_shapes(f0_length, self.decoder.generator.upsample_scale)
@@ -118,6 +152,19 @@ class KokoroNet(nn.Module):
         style_dim = ref_s.size(1) // 2
         audio = self.decoder(asr, f0, n, ref_s[:, :style_dim], phase_jitter, noise)
         return audio.squeeze(0)
+
+    @torch.jit.export
+    def decode_batch(self, asr: Tensor, f0: Tensor, n: Tensor, ref_s: Tensor, frames: Tensor,
+                     phase_jitter: Tensor, noise: Tensor) -> Tensor:
+        """`decode` for a padded batch; each item's audio equals it decoded alone.
+
+        asr [B, hidden_dim, Fmax], f0/n [B, 2Fmax] as predict_batch returns them, ref_s
+        [B, 256], frames [B] int64, phase_jitter [B, 9], noise [B, Lmax, 9]: item b's own
+        draw for 2 * frames[b] F0 samples (`noise_shapes`), zero-padded. Returns audio
+        [B, 600 * Fmax]; item b's is its first 600 * frames[b] samples (0 after)."""
+        style_dim = ref_s.size(1) // 2
+        return self.decoder.forward_batch(asr, f0, n, ref_s[:, :style_dim],
+                                          frames.to(asr.device), phase_jitter, noise)
 
     def forward(self, input_ids: Tensor, ref_s: Tensor, speed: float, phase_jitter: Tensor,
                 noise: Tensor) -> Tuple[Tensor, Tensor]:

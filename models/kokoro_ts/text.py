@@ -1,10 +1,16 @@
-"""Text side: the phoneme text encoder and the prosody predictor (durations, F0, energy)."""
+"""Text side: the phoneme text encoder and the prosody predictor (durations, F0, energy).
+
+The optional `valid` / `reverse` arguments describe a padded batch (padding.valid_mask and
+padding.reversal_index); None means batch 1 without padding."""
+from typing import Optional
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
 from .layers import AdainResBlk1d, BiLSTM, ChannelLayerNorm, Conv1d, Embedding, Linear
+from .padding import zero_padding
 
 
 def conv_block(channels: int, kernel: int) -> nn.Sequential:
@@ -20,11 +26,14 @@ class TextEncoder(nn.Module):
         self.cnn = nn.ModuleList([conv_block(channels, kernel) for _ in range(depth)])
         self.lstm = BiLSTM(channels, channels // 2)
 
-    def forward(self, ids: Tensor) -> Tensor:
+    def forward(self, ids: Tensor, valid: Optional[Tensor] = None,
+                reverse: Optional[Tensor] = None) -> Tensor:
         x = self.embedding(ids).transpose(1, 2)
         for block in self.cnn:
+            if valid is not None:
+                x = zero_padding(x, valid)
             x = block(x)
-        x = self.lstm(x.transpose(1, 2))
+        x = self.lstm(x.transpose(1, 2), reverse)
         return x.transpose(-1, -2)
 
 
@@ -37,7 +46,8 @@ class AdaLayerNorm(nn.Module):
         super().__init__()
         self.fc = Linear(style_dim, 2 * channels)
 
-    def forward(self, x: Tensor, style: Tensor) -> Tensor:
+    def forward(self, x: Tensor, style: Tensor, reverse: Optional[Tensor] = None) -> Tensor:
+        # `reverse` only shares DurationLSTM's signature: a per-position norm ignores padding.
         x = x.transpose(1, -1)
         h = self.fc(style)
         h = h.view(h.size(0), h.size(1), 1)
@@ -52,8 +62,8 @@ class AdaLayerNorm(nn.Module):
 
 
 class DurationLSTM(BiLSTM):
-    def forward(self, x: Tensor, style: Tensor) -> Tensor:
-        return self.run(x.transpose(-1, -2)).transpose(-1, -2)
+    def forward(self, x: Tensor, style: Tensor, reverse: Optional[Tensor] = None) -> Tensor:
+        return self.run(x.transpose(-1, -2), reverse).transpose(-1, -2)
 
 
 class DurationEncoder(nn.Module):
@@ -65,12 +75,12 @@ class DurationEncoder(nn.Module):
             blocks.append(AdaLayerNorm(style_dim, d_model))
         self.lstms = nn.ModuleList(blocks)
 
-    def forward(self, x: Tensor, style: Tensor) -> Tensor:
+    def forward(self, x: Tensor, style: Tensor, reverse: Optional[Tensor] = None) -> Tensor:
         """x: [B, C, T] -> [B, T, C + style]."""
         s = style.unsqueeze(-1).expand(-1, -1, x.size(-1))
         x = torch.cat([x, s], dim=1)
         for block in self.lstms:
-            x = block(x, style)
+            x = block(x, style, reverse)
         return x.transpose(-1, -2)
 
 
@@ -103,18 +113,31 @@ class ProsodyPredictor(nn.Module):
 
     def durations(self, d: Tensor, speed: float) -> Tensor:
         """Frames per token before rounding, [B, T]."""
-        x = self.lstm(d)
-        logits = self.duration_proj(x)
-        return torch.sigmoid(logits).sum(dim=-1) / speed
+        return self.frames_at_unit_speed(d) / speed
 
-    def f0_n(self, en: Tensor, style: Tensor):
-        x = self.shared(en.transpose(-1, -2)).transpose(-1, -2)
+    def frames_at_unit_speed(self, d: Tensor, reverse: Optional[Tensor] = None) -> Tensor:
+        x = self.lstm(d, reverse)
+        logits = self.duration_proj(x)
+        return torch.sigmoid(logits).sum(dim=-1)
+
+    def f0_n(self, en: Tensor, style: Tensor, valid: Optional[Tensor] = None,
+             reverse: Optional[Tensor] = None):
+        """en [B, C, F] -> F0, N [B, 2F]; in a padded batch both are 0 past 2 * frames."""
+        x = self.shared(en.transpose(-1, -2), reverse).transpose(-1, -2)
         f0 = x
+        f0_valid = valid
         for block in self.F0:
-            f0 = block(f0, style)
+            f0 = block(f0, style, f0_valid)
+            if f0_valid is not None and block.upsample:
+                f0_valid = f0_valid.repeat_interleave(2, dim=2)
         f0 = self.F0_proj(f0)
         n = x
         for block in self.N:
-            n = block(n, style)
+            n = block(n, style, valid)
+            if valid is not None and block.upsample:
+                valid = valid.repeat_interleave(2, dim=2)
         n = self.N_proj(n)
+        if valid is not None:
+            f0 = zero_padding(f0, valid)
+            n = zero_padding(n, valid)
         return f0.squeeze(1), n.squeeze(1)

@@ -41,6 +41,17 @@ def cases():
         return json.load(f)["cases"]
 
 
+@pytest.fixture(scope="module")
+def tiny_model(fixture_config):
+    """The fixture checkpoint in our architecture, eval mode, 1 thread (the golden runs')."""
+    import torch
+    from kokoro_ts import KokoroNet, load_official_checkpoint
+    torch.set_num_threads(1)
+    model = KokoroNet(fixture_config).eval()
+    load_official_checkpoint(model, os.path.join(FIXTURE, "model.pth"))
+    return model
+
+
 def read_case_array(case, key):
     files = case["files"]
     entry = files[key] if key in files else files["debug/" + key]

@@ -19,14 +19,6 @@ from make_random_checkpoint import random_checkpoint
 REFERENCE_BLAS_DIR = "/usr/lib/x86_64-linux-gnu/blas"
 
 
-@pytest.fixture(scope="module")
-def tiny_model(fixture_config):
-    torch.set_num_threads(1)
-    model = KokoroNet(fixture_config).eval()
-    load_official_checkpoint(model, os.path.join(FIXTURE, "model.pth"))
-    return model
-
-
 def run_case(model, case):
     ids = torch.from_numpy(read_case_array(case, "input_ids")).unsqueeze(0)
     ref_s = torch.from_numpy(read_case_array(case, "ref_s")).unsqueeze(0)

@@ -23,6 +23,8 @@ inline constexpr const char* kInvalidArgument = "KOKORO_INVALID_ARGUMENT";
 inline constexpr const char* kInputTooLong = "KOKORO_INPUT_TOO_LONG";
 inline constexpr const char* kDisposed = "KOKORO_DISPOSED";
 inline constexpr const char* kInferenceFailed = "KOKORO_INFERENCE_FAILED";
+// Memory, threads or another system resource ran out: not a bug, and a retry may succeed.
+inline constexpr const char* kResourceExhausted = "KOKORO_RESOURCE_EXHAUSTED";
 inline constexpr const char* kUnsupportedLanguage = "KOKORO_UNSUPPORTED_LANGUAGE";
 inline constexpr const char* kPhonemizerUnavailable = "KOKORO_PHONEMIZER_UNAVAILABLE";
 inline constexpr const char* kInternal = "KOKORO_INTERNAL";

@@ -1,9 +1,10 @@
 #include "core/TextChunker.h"
 
 #include <array>
-#include <cctype>
 #include <vector>
 
+#include "core/Abbreviations.h"
+#include "core/Utf8.h"
 #include "core/Vocab.h"
 
 namespace kokoro {
@@ -11,15 +12,6 @@ namespace {
 
 bool isContinuationByte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
-// Code point starting at byte `i` and its length in bytes (malformed bytes count as one).
-std::pair<char32_t, size_t> codePointAt(const std::string& s, size_t i) {
-  const auto lead = static_cast<unsigned char>(s[i]);
-  size_t len = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 1;
-  if (i + len > s.size()) len = 1;
-  char32_t cp = len == 1 ? lead : lead & (0x7F >> len);
-  for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-  return {cp, len};
-}
 
 bool isSpace(char32_t cp) {
   return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == '\v' || cp == '\f' || cp == 0x85 ||
@@ -44,24 +36,6 @@ int boundaryClass(char32_t cp) {
   if (cp == ',' || cp == 0x2014 /* — */ || cp == 0x2013 /* – */ || cp == 0xFF0C || cp == 0x3001) return 2;
   if (isSpace(cp)) return 3;
   return 4;
-}
-
-// Lower-cased word before byte `end` (for abbreviation checks).
-std::string wordBefore(const std::string& s, size_t end) {
-  size_t start = end;
-  while (start > 0 && (std::isalpha(static_cast<unsigned char>(s[start - 1])) || s[start - 1] == '.')) --start;
-  std::string word = s.substr(start, end - start);
-  for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return word;
-}
-
-bool isAbbreviation(const std::string& word) {
-  static const std::array<const char*, 16> known = {"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs",
-                                                    "etc", "e.g", "i.e", "mt", "no", "fig", "approx"};
-  for (const char* k : known) {
-    if (word == k) return true;
-  }
-  return false;
 }
 
 }  // namespace
@@ -130,7 +104,9 @@ std::optional<TextPiece> TextChunker::nextSentence() {
       const bool atEnd = after >= text_.size();
       const bool cjk = cp >= 0x3000 || cp == 0x0964;
       const bool spaceFollows = !atEnd && isSpace(codePointAt(text_, after).first);
-      if (atEnd || cjk || (spaceFollows && !(cp == '.' && isAbbreviation(wordBefore(text_, i))))) {
+      // "Dr. Smith", "e.g. this", "at 5 p.m. today": the full stop of an abbreviation that
+      // leaves the sentence open is no cut.
+      if (atEnd || cjk || (spaceFollows && !(cp == '.' && Abbreviations::keepsSentenceOpen(text_, i)))) {
         cut = after;
         break;
       }

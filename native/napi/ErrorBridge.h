@@ -18,4 +18,17 @@ CaughtError classifyCurrentException(const std::string& operation);
 
 Napi::Error makeJsError(Napi::Env env, const CaughtError& error);
 
+// Runs the body of a Node-API entry point. A Napi::Error (already a JS error) passes through;
+// any other exception becomes a typed JS error instead of escaping the callback.
+template <typename Body>
+Napi::Value atBoundary(Napi::Env env, const std::string& operation, Body&& body) {
+  try {
+    return body();
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (...) {
+    throw makeJsError(env, classifyCurrentException(operation));
+  }
+}
+
 }  // namespace kokoro::napi

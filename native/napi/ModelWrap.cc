@@ -6,6 +6,7 @@
 
 #include "core/Error.h"
 #include "napi/AddonData.h"
+#include "napi/ErrorBridge.h"
 #include "napi/InferencePromise.h"
 #include "napi/Marshal.h"
 #include "napi/PromiseWorker.h"
@@ -72,20 +73,21 @@ std::shared_ptr<Executor> ModelWrap::requireExecutor(Napi::Env env) const {
 //       withCurves: boolean, cancelId: number | undefined)
 Napi::Value ModelWrap::infer(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  return atBoundary(env, "inference", [&]() -> Napi::Value { return startInference(info); });
+}
+
+Napi::Value ModelWrap::startInference(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
   auto executor = requireExecutor(env);
   InferenceRequest request;
   std::optional<double> cancelId;
-  try {
-    if (!info[0].IsString()) throw KokoroError(codes::kInvalidArgument, "phonemes must be a string");
-    request.phonemes = info[0].As<Napi::String>().Utf8Value();
-    request.voice = readVoice(info[1]);
-    request.speed = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 1.0;
-    if (info[3].IsNumber()) request.seed = static_cast<uint64_t>(info[3].As<Napi::Number>().Int64Value());
-    request.withCurves = info[4].ToBoolean().Value();
-    if (info[5].IsNumber()) cancelId = info[5].As<Napi::Number>().DoubleValue();
-  } catch (const KokoroError&) {
-    throw makeJsError(env, classifyCurrentException("infer"));
-  }
+  if (!info[0].IsString()) throw KokoroError(codes::kInvalidArgument, "phonemes must be a string");
+  request.phonemes = info[0].As<Napi::String>().Utf8Value();
+  request.voice = readVoice(info[1]);
+  request.speed = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 1.0;
+  if (info[3].IsNumber()) request.seed = static_cast<uint64_t>(info[3].As<Napi::Number>().Int64Value());
+  request.withCurves = info[4].ToBoolean().Value();
+  if (info[5].IsNumber()) cancelId = info[5].As<Napi::Number>().DoubleValue();
   std::function<void()> forget;
   if (cancelId) {
     forget = [handles = cancelHandles_, id = *cancelId] {
@@ -105,25 +107,29 @@ Napi::Value ModelWrap::infer(const Napi::CallbackInfo& info) {
 
 // cancel(cancelId): stops an infer() call given that id; nothing if it already finished.
 Napi::Value ModelWrap::cancel(const Napi::CallbackInfo& info) {
-  if (!info[0].IsNumber() || !executor_) return info.Env().Undefined();
-  JobPtr job;
-  {
-    std::lock_guard<std::mutex> lock(cancelHandles_->mutex);
-    auto it = cancelHandles_->jobs.find(info[0].As<Napi::Number>().DoubleValue());
-    if (it != cancelHandles_->jobs.end()) job = it->second.lock();
-  }
-  if (job) executor_->cancel(job);
-  return info.Env().Undefined();
+  return atBoundary(info.Env(), "cancelling an inference", [&]() -> Napi::Value {
+    if (!info[0].IsNumber() || !executor_) return info.Env().Undefined();
+    JobPtr job;
+    {
+      std::lock_guard<std::mutex> lock(cancelHandles_->mutex);
+      auto it = cancelHandles_->jobs.find(info[0].As<Napi::Number>().DoubleValue());
+      if (it != cancelHandles_->jobs.end()) job = it->second.lock();
+    }
+    if (job) executor_->cancel(job);
+    return info.Env().Undefined();
+  });
 }
 
 Napi::Value ModelWrap::save(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  auto model = requireExecutor(env)->sharedModel();
-  if (!info[0].IsString()) throw makeJsError(env, {codes::kInvalidArgument, "save(path): path must be a string"});
-  std::string path = info[0].As<Napi::String>().Utf8Value();
-  return PromiseWorker<bool>::queue(
-      env, "saving the model", [model, path]() { model->save(path); return true; },
-      [](Napi::Env env, bool&) { return env.Undefined(); });
+  return atBoundary(env, "saving the model", [&]() -> Napi::Value {
+    auto model = requireExecutor(env)->sharedModel();
+    if (!info[0].IsString()) throw KokoroError(codes::kInvalidArgument, "save(path): path must be a string");
+    std::string path = info[0].As<Napi::String>().Utf8Value();
+    return PromiseWorker<bool>::queue(
+        env, "saving the model", [model, path]() { model->save(path); return true; },
+        [](Napi::Env env, bool&) { return env.Undefined(); });
+  });
 }
 
 Napi::Value ModelWrap::dispose(const Napi::CallbackInfo& info) {
@@ -133,20 +139,22 @@ Napi::Value ModelWrap::dispose(const Napi::CallbackInfo& info) {
 
 Napi::Value ModelWrap::info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  auto executor = requireExecutor(env);
-  const KModel& model = executor->model();
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("device", model.device());
-  out.Set("threads", model.threads());
-  out.Set("parameters", static_cast<double>(model.parameterCount()));
-  out.Set("executors", executor->options().executors);
-  out.Set("batching", model.hasBatchMethods());
-  return out;
+  return atBoundary(env, "reading model info", [&]() -> Napi::Value {
+    auto executor = requireExecutor(env);
+    const KModel& model = executor->model();
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("device", model.device());
+    out.Set("threads", model.threads());
+    out.Set("parameters", static_cast<double>(model.parameterCount()));
+    out.Set("executors", executor->options().executors);
+    out.Set("batching", model.hasBatchMethods());
+    return out;
+  });
 }
 
 Napi::Value ModelWrap::stats(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  return toJs(env, requireExecutor(env)->stats());
+  return atBoundary(env, "reading model stats", [&]() -> Napi::Value { return toJs(env, requireExecutor(env)->stats()); });
 }
 
 }  // namespace kokoro::napi

@@ -23,6 +23,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
 
  private:
   Napi::Value infer(const Napi::CallbackInfo& info);
+  Napi::Value startInference(const Napi::CallbackInfo& info);
   Napi::Value save(const Napi::CallbackInfo& info);
   Napi::Value dispose(const Napi::CallbackInfo& info);
   Napi::Value info(const Napi::CallbackInfo& info);

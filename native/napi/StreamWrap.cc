@@ -31,6 +31,10 @@ struct StreamState {
   bool usesJsPhonemizer = false;
   std::thread producer;
   napi_env env = nullptr;
+  bool cleanupHookAdded = false;
+  // Main thread only. The producer releases `events` when it finishes; once the function is
+  // finalized, ref()/unref() on it would touch freed memory.
+  bool eventsFinalized = false;
 };
 
 namespace {
@@ -133,55 +137,61 @@ StreamWrap::~StreamWrap() {
 
 Napi::Value StreamWrap::start(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  SpeechStreamOptions options;
-  auto state = std::make_shared<StreamState>();
-  try {
-    options.executor = ModelWrap::executorOf(env, info[0]);
-    if (!info[1].IsString()) throw KokoroError(codes::kInvalidArgument, "text must be a string");
-    options.text = info[1].As<Napi::String>().Utf8Value();
-    options.voice = readVoice(info[2]);
-    options.speed = info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : 1.0;
-    if (info[4].IsNumber()) options.seed = static_cast<uint64_t>(info[4].As<Napi::Number>().Int64Value());
-    if (info[5].IsString()) {
-      const std::string code = info[5].As<Napi::String>().Utf8Value();
-      const EspeakLanguage language = espeakLanguageFromCode(code.empty() ? '?' : code[0]);
-      options.phonemize = [language](const std::string& text) {
-        return EspeakPhonemizer::shared().phonemize(text, language);
-      };
-    } else if (info[6].IsFunction()) {
-      state->usesJsPhonemizer = true;
-      state->jsPhonemizer =
-          Napi::ThreadSafeFunction::New(env, info[6].As<Napi::Function>(), "kokoro-phonemize", 0, 1);
-      state->jsPhonemizer.Unref(env);
-      options.phonemize = jsPhonemize(state.get());
-    } else {
-      throw KokoroError(codes::kInvalidArgument, "a stream needs an espeak language or a phonemizer function");
+  return atBoundary(env, "starting a speech stream", [&]() -> Napi::Value {
+    SpeechStreamOptions options;
+    auto state = std::make_shared<StreamState>();
+    // Whatever is made below is unmade if a later step throws: nothing is left half-started.
+    auto releaseFunctions = [&state]() {
+      if (state->usesJsPhonemizer) state->jsPhonemizer.Release();
+      if (state->events) state->events.Release();
+    };
+    try {
+      options.executor = ModelWrap::executorOf(env, info[0]);
+      if (!info[1].IsString()) throw KokoroError(codes::kInvalidArgument, "text must be a string");
+      options.text = info[1].As<Napi::String>().Utf8Value();
+      options.voice = readVoice(info[2]);
+      options.speed = info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : 1.0;
+      if (info[4].IsNumber()) options.seed = static_cast<uint64_t>(info[4].As<Napi::Number>().Int64Value());
+      if (!info[7].IsFunction()) throw KokoroError(codes::kInvalidArgument, "onEvent must be a function");
+      if (info[5].IsString()) {
+        const std::string code = info[5].As<Napi::String>().Utf8Value();
+        const EspeakLanguage language = espeakLanguageFromCode(code.empty() ? '?' : code[0]);
+        options.phonemize = [language](const std::string& text) {
+          return EspeakPhonemizer::shared().phonemize(text, language);
+        };
+      } else if (info[6].IsFunction()) {
+        state->jsPhonemizer =
+            Napi::ThreadSafeFunction::New(env, info[6].As<Napi::Function>(), "kokoro-phonemize", 0, 1);
+        state->usesJsPhonemizer = true;
+        state->jsPhonemizer.Unref(env);
+        options.phonemize = jsPhonemize(state.get());
+      } else {
+        throw KokoroError(codes::kInvalidArgument, "a stream needs an espeak language or a phonemizer function");
+      }
+      state->stream = std::make_unique<SpeechStream>(std::move(options));
+      state->env = env;
+      state->events = Napi::ThreadSafeFunction::New(
+          env, info[7].As<Napi::Function>(), "kokoro-stream", 0, 1, [state](Napi::Env finalizeEnv) {
+            // Runs on the main thread once the producer released the function: it has finished
+            // (or is returning), so the join is immediate.
+            state->eventsFinalized = true;
+            if (state->producer.joinable()) state->producer.join();
+            if (state->cleanupHookAdded) napi_remove_env_cleanup_hook(finalizeEnv, cancelOnTeardown, state.get());
+          });
+      // The consumer refs the stream while it waits for a chunk; otherwise an idle stream must
+      // not keep the process alive.
+      state->events.Unref(env);
+      Napi::Object object = AddonData::of(env).streamConstructor.New({});
+      StreamWrap::Unwrap(object)->state_ = state;
+      state->producer = std::thread(produce, state);
+      // Nothing below throws: from here the producer owns (and releases) the functions.
+      if (napi_add_env_cleanup_hook(env, cancelOnTeardown, state.get()) == napi_ok) state->cleanupHookAdded = true;
+      return object;
+    } catch (...) {
+      releaseFunctions();
+      throw;
     }
-    if (!info[7].IsFunction()) throw KokoroError(codes::kInvalidArgument, "onEvent must be a function");
-  } catch (const Napi::Error&) {
-    throw;
-  } catch (...) {
-    if (state->usesJsPhonemizer) state->jsPhonemizer.Release();
-    throw makeJsError(env, classifyCurrentException("starting a speech stream"));
-  }
-  state->stream = std::make_unique<SpeechStream>(std::move(options));
-  state->env = env;
-  napi_add_env_cleanup_hook(env, cancelOnTeardown, state.get());
-  state->events = Napi::ThreadSafeFunction::New(
-      env, info[7].As<Napi::Function>(), "kokoro-stream", 0, 1, [state](Napi::Env finalizeEnv) {
-        // Runs on the main thread once the producer released the function: it has finished
-        // (or is returning), so the join is immediate.
-        if (state->producer.joinable()) state->producer.join();
-        napi_remove_env_cleanup_hook(finalizeEnv, cancelOnTeardown, state.get());
-      });
-  // The consumer refs the stream while it waits for a chunk; otherwise an idle stream must not
-  // keep the process alive.
-  state->events.Unref(env);
-  state->producer = std::thread(produce, state);
-
-  Napi::Object object = AddonData::of(env).streamConstructor.New({});
-  StreamWrap::Unwrap(object)->state_ = state;
-  return object;
+  });
 }
 
 Napi::Value StreamWrap::grant(const Napi::CallbackInfo& info) {
@@ -200,12 +210,12 @@ Napi::Value StreamWrap::produced(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value StreamWrap::ref(const Napi::CallbackInfo& info) {
-  if (state_) state_->events.Ref(info.Env());
+  if (state_ && !state_->eventsFinalized) state_->events.Ref(info.Env());
   return info.Env().Undefined();
 }
 
 Napi::Value StreamWrap::unref(const Napi::CallbackInfo& info) {
-  if (state_) state_->events.Unref(info.Env());
+  if (state_ && !state_->eventsFinalized) state_->events.Unref(info.Env());
   return info.Env().Undefined();
 }
 
