@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import type { EngineOptions } from './engineOptions.js';
 import { ErrorCode, KokoroError } from './errors.js';
-import { KModel, type Device } from './KModel.js';
+import { KModel, type Device, type Precision } from './KModel.js';
 import { KokoroModel } from './KokoroModel.js';
 import { MODEL_VERSIONS, defaultModelsDir, type ModelVersion } from './paths.js';
 
@@ -12,6 +12,8 @@ export interface ModelManagerOptions extends EngineOptions {
   modelsDir?: string;
   /** Defaults to `auto` (CUDA when available). */
   device?: Device;
+  /** Precision of the decoder (see {@link Precision}). Defaults to `KOKORO_PRECISION`, else `auto`. */
+  precision?: Precision;
 }
 
 /**

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
+import { SERVICE_HELP, serviceCommands } from './commands/service.js';
 import { AudioStreamWriter, WavFileWriter, type SampleFormat } from './audio/wav.js';
 import { downloadModel, type DownloadProgress } from './download.js';
 import { ErrorCode, KokoroError } from './errors.js';
@@ -11,7 +12,7 @@ import { ModelManager } from './ModelManager.js';
 import { MODEL_VERSIONS, defaultModelsDir, type ModelVersion } from './paths.js';
 import { createPipeline } from './pipeline.js';
 import { runtimeInfo } from './runtime.js';
-import type { Device } from './KModel.js';
+import { defaultPrecision, type Device, type Precision } from './KModel.js';
 import { runBatchFile } from './cli/batchJob.js';
 import type { EngineOptions } from './engineOptions.js';
 
@@ -30,6 +31,9 @@ Commands:
   batch      synthesise every line of a JSONL file, many at once (GPU jobs)
   download   fetch a model from Hugging Face into the cache
   info       versions, device, BLAS, threads, model paths
+  serve      an OpenAI-compatible speech server with a playground
+  worker     consume speech jobs from a BullMQ (Redis) queue
+  enqueue    add the jobs of a JSONL file to such a queue
 
 Run "kokoro-native <command> --help" for a command's options.
 Typical first run:  kokoro-native download v1.0 --voices af_heart && kokoro-native say "Hello" -o hello.wav`,
@@ -51,7 +55,9 @@ Options:
       --models-dir DIR  models folder (default: KOKORO_MODELS_DIR, else the download cache)
       --model-version V v1.0 (default) or v0.19
       --device D        auto (default), cpu, cuda, cuda:N
-      --threads N       threads per inference`,
+      --threads N       threads per inference
+      --precision P     decoder precision: auto (default), fp32, bf16, fp16 (CUDA)`,
+
   batch: `Usage: kokoro-native batch INPUT.jsonl --out DIR [options]
 
 One request per line: {"id": "a1", "text": "...", "voice": "af_heart", "lang": "a", "speed": 1}
@@ -82,6 +88,7 @@ HF_ENDPOINT overrides the hub address; --offline (or KOKORO_OFFLINE=1) only chec
   info: `Usage: kokoro-native info [--models-dir DIR]
 
 Prints the package and libtorch versions, the device, BLAS library, threads and model paths.`,
+  ...SERVICE_HELP,
 };
 
 class UsageError extends Error {}
@@ -98,13 +105,14 @@ function parse(args: string[], options: ParseArgsConfig['options']): { values: V
 }
 
 const MODEL_OPTIONS = {
-  'models-dir': { type: 'string' }, 'model-version': { type: 'string' }, device: { type: 'string' }, threads: { type: 'string' },
+  'models-dir': { type: 'string' }, 'model-version': { type: 'string' }, device: { type: 'string' }, threads: { type: 'string' }, precision: { type: 'string' },
 } as const;
 
 function manager(values: Record<string, unknown>, engine: EngineOptions = {}): ModelManager {
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new UsageError('--threads must be a positive integer');
-  return new ModelManager({ ...engine, modelsDir: values['models-dir'] as string | undefined, device: values.device as Device | undefined, threads });
+  return new ModelManager({ ...engine, modelsDir: values['models-dir'] as string | undefined, device: values.device as Device | undefined, threads,
+    precision: values.precision as Precision | undefined });
 }
 
 function positiveInteger(values: Record<string, unknown>, name: string): number | undefined {
@@ -292,6 +300,9 @@ async function info(args: string[]): Promise<number> {
     `device        ${runtime.cudaAvailable ? `cuda (${runtime.cudaDeviceCount} GPU) — auto picks it` : 'cpu (no CUDA in this libtorch/machine)'}`,
     `BLAS          ${runtime.blas}${runtime.blasLibrary ? ` [${runtime.blasLibrary}]` : ''}`,
     `threads       ${runtime.defaultThreads} by default per thread; inference uses up to 8 (option threads)`,
+    `precision     ${defaultPrecision()} by default (${runtime.cpuBf16 ? 'this CPU has native bf16: auto is bf16' : 'no native bf16 on this CPU: auto is fp32'})`,
+    `kernels       ${runtime.onednn || 'no oneDNN'}; OpenBLAS core ${runtime.blasCoreType || '-'}`,
+    `allocator     ${runtime.allocator}`,
     `models dir    ${modelsDir}`,
   ];
   for (const [version, layout] of Object.entries(MODEL_VERSIONS)) {
@@ -309,7 +320,9 @@ function help(command: string): number {
   return 0;
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { say, batch, voices, phonemize, download, info };
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  say, batch, voices, phonemize, download, info, ...serviceCommands(parse, (message) => new UsageError(message), help),
+};
 
 /** Runs the CLI; resolves to the exit code. Errors print one line on stderr. */
 export async function main(argv: string[]): Promise<number> {

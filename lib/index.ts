@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 export { KModel, MAX_TOKENS, SAMPLE_RATE, SAMPLES_PER_FRAME } from './KModel.js';
-export type { Device, InferOptions, InferResult, KModelLoadOptions, VoiceInput } from './KModel.js';
+export type { Device, InferOptions, InferResult, KModelLoadOptions, Precision, VoiceInput } from './KModel.js';
 export { readConfig, type KokoroConfig } from './config.js';
 export { ErrorCode, KokoroError } from './errors.js';
 export { readVoicePackFile, type VoicePack } from './voices.js';
@@ -19,3 +19,11 @@ export { defaultModelsDir, MODEL_VERSIONS, type ModelVersion } from './paths.js'
 export { parseVoiceSpec } from './voiceLibrary.js';
 export { AudioStreamWriter, WavFileWriter, encodeSamples, wavHeader, type AudioFormat, type SampleFormat } from './audio/wav.js';
 export { downloadModel, HUB_REPO, type DownloadOptions, type DownloadProgress } from './download.js';
+export { createServer, KokoroServer } from './server/server.js';
+export type { ServerOptions } from './server/options.js';
+export { OPENAI_VOICES } from './server/voices.js';
+export { ServiceError, ServiceErrorCode } from './server/errors.js';
+export { createEncoder, RESPONSE_FORMATS, type AudioEncoder, type ResponseFormat } from './audio/encoders/index.js';
+export { createWorker, SpeechWorker, type SpeechWorkerOptions } from './worker/worker.js';
+export { SpeechProducer, type ProducerOptions } from './worker/producer.js';
+export type { SpeechJobData, SpeechJobResult } from './worker/jobs.js';

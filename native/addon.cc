@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "core/Allocator.h"
 #include "core/Checkpoint.h"
 #include "core/EspeakPhonemizer.h"
 #include "core/Executor.h"
@@ -169,11 +170,16 @@ Napi::Value runtimeInfo(const Napi::CallbackInfo& info) {
     out.Set("cudaAvailable", runtime.cudaAvailable);
     out.Set("cudaDeviceCount", runtime.cudaDeviceCount);
     out.Set("parallelInfo", runtime.parallelInfo);
+    out.Set("blasCoreType", runtime.blasCoreType);
+    out.Set("onednn", runtime.onednn);
+    out.Set("cpuBf16", runtime.cpuBf16);
+    out.Set("allocator", runtime.allocator);
     return out;
   });
 }
 
 Napi::Object init(Napi::Env env, Napi::Object exports) {
+  configureAllocator();  // before the first model allocates anything
   auto data = std::make_unique<AddonData>();
   data->modelConstructor = Napi::Persistent(ModelWrap::defineClass(env));
   data->streamConstructor = Napi::Persistent(StreamWrap::defineClass(env));

@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     fileParallelism: false,
+    // The suite compares against float32 references: bf16 ('auto' on CPUs with native bf16) is
+    // tested where a test asks for it (test/model/precision.test.ts).
+    env: { KOKORO_PRECISION: process.env.KOKORO_PRECISION ?? 'fp32' },
   },
 });

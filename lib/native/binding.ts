@@ -10,6 +10,7 @@ export interface NativeModelSpec {
   structureKey: string;
   device: string;
   threads: number;
+  precision: string;
   albertHeads: number;
   albertLayers: number;
   voiceRowRule: 'codepoints' | 'tokens';
@@ -46,7 +47,7 @@ export interface NativeModel {
   cancel(cancelId: number): void;
   save(path: string): Promise<void>;
   dispose(): void;
-  info(): { device: string; threads: number; parameters: number; executors: number; batching: boolean };
+  info(): { device: string; threads: number; parameters: number; precision: 'fp32' | 'bf16' | 'fp16'; executors: number; batching: boolean };
   stats(): EngineStats;
 }
 
@@ -75,6 +76,14 @@ export interface NativeRuntimeInfo {
   cudaAvailable: boolean;
   cudaDeviceCount: number;
   parallelInfo: string;
+  /** OpenBLAS's kernel set (e.g. `SkylakeX`, `Haswell`); empty when the BLAS is not OpenBLAS. */
+  blasCoreType: string;
+  /** oneDNN's version and the instruction set it runs (e.g. `oneDNN 2.6.3, Intel AVX-512 ... bfloat16`). */
+  onednn: string;
+  /** The CPU has native bf16 instructions (AVX512-BF16 or AMX-BF16): precision `auto` picks bf16. */
+  cpuBf16: boolean;
+  /** malloc settings in effect (see README, "Memory"). */
+  allocator: string;
 }
 
 export interface NativeBinding {

@@ -77,8 +77,11 @@ class ConvTranspose1d(nn.Module):
         self.groups = groups
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.conv_transpose1d(x, self.weight, self.bias, self.stride, self.padding,
-                                  self.output_padding, self.groups)
+        # Runs in its weights' dtype: libtorch 1.13's CPU conv_transpose rejects bfloat16, so a
+        # bfloat16 decoder keeps these weights in float32.
+        y = F.conv_transpose1d(x.to(self.weight.dtype), self.weight, self.bias, self.stride,
+                               self.padding, self.output_padding, self.groups)
+        return y.to(x.dtype)
 
 
 class BiLSTM(nn.Module):
@@ -201,10 +204,16 @@ class AdainResBlk1d(nn.Module):
 
     def _pool(self, x: Tensor) -> Tensor:
         if self.upsample:
-            # The depthwise transposed conv's group count is its channel count; taken from the
-            # input so that the width can come from the checkpoint.
-            w = self.pool.weight
-            return F.conv_transpose1d(x, w, self.pool.bias, 2, 1, 1, x.size(1))
+            # The depthwise transposed conv (kernel 3, stride 2, padding 1, output padding 1),
+            # written out: libtorch runs the grouped op as a slow per-channel loop. Output 2m is
+            # x[m]*w1 + b, output 2m+1 is (x[m]*w2 + x[m+1]*w0) + b: the same products and sums
+            # in the same order as the op, so the result is bit for bit the op's.
+            w = self.pool.weight.view(1, x.size(1), 3)
+            b = self.pool.bias.view(1, -1, 1)
+            following = F.pad(x[:, :, 1:], [0, 1])
+            even = x * w[:, :, 1:2] + b
+            odd = (x * w[:, :, 2:3] + following * w[:, :, 0:1]) + b
+            return torch.stack([even, odd], dim=3).view(x.size(0), x.size(1), 2 * x.size(2))
         return x
 
     def forward(self, x: Tensor, s: Tensor, valid: Optional[Tensor] = None) -> Tensor:

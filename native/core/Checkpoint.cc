@@ -9,6 +9,9 @@
 namespace kokoro {
 namespace {
 
+// data.pkl of the official v1.0 checkpoint is about 60 KB.
+constexpr uint64_t kMaxPickleBytes = 4 << 20;
+
 at::ScalarType scalarType(DType dtype) {
   switch (dtype) {
     case DType::Float32: return at::kFloat;
@@ -41,29 +44,53 @@ class TorchFile {
       throw KokoroError(codes::kBadFormat, path + " is a ZIP file but not a PyTorch checkpoint (no data.pkl). "
                                                   "Use the official .pth/.pt files.");
     }
-    root_ = parseTorchPickle(zip_.readEntry(pickle), path);
+    if (zip_.entrySize(pickle) > kMaxPickleBytes) {
+      throw KokoroError(codes::kBadFormat, path + " has a " + std::to_string(zip_.entrySize(pickle)) +
+                                               "-byte data.pkl; a Kokoro checkpoint's is under 1 MB. The file is "
+                                               "corrupt or not a Kokoro checkpoint.");
+    }
+    document_ = parseTorchPickle(zip_.readEntry(pickle), path);
   }
 
-  const PickleValue& root() const { return root_; }
+  const PickleValue& root() const { return document_.root; }
   const std::string& path() const { return zip_.path(); }
 
+  // The tensor a record describes, as a view of its storage (read from the archive once).
+  // Every size is checked against the file before anything is allocated.
   at::Tensor tensor(const TensorRecord& record) {
     const StorageRef& ref = record.storage;
-    int64_t extent = 1;
+    const std::string entryName = prefix_ + "data/" + ref.key;
+    const auto corrupt = [&](const std::string& what) {
+      return KokoroError(codes::kBadFormat, path() + " is corrupt: tensor storage '" + ref.key + "' " + what +
+                                                ". Re-download it.");
+    };
+    uint64_t storageBytes = 0;
+    if (__builtin_mul_overflow(ref.numel, static_cast<uint64_t>(elementSize(ref.dtype)), &storageBytes) ||
+        storageBytes != zip_.entrySize(entryName)) {
+      throw corrupt("declares " + std::to_string(ref.numel) + " elements but its entry holds " +
+                    std::to_string(zip_.entrySize(entryName)) + " bytes");
+    }
+    // Elements of the view, and the storage span it touches: offset + 1 + sum((size-1)*stride).
+    uint64_t elements = 1;
+    uint64_t span = 1;
+    bool overflow = false;
     for (size_t d = 0; d < record.sizes.size(); ++d) {
-      if (record.sizes[d] == 0) extent = 0;
+      const auto size = static_cast<uint64_t>(record.sizes[d]);
+      const auto stride = static_cast<uint64_t>(record.strides[d]);
+      uint64_t reach = 0;
+      overflow |= __builtin_mul_overflow(elements, size, &elements);
+      if (size > 0) overflow |= __builtin_mul_overflow(size - 1, stride, &reach) || __builtin_add_overflow(span, reach, &span);
     }
-    if (extent != 0) {
-      for (size_t d = 0; d < record.sizes.size(); ++d) extent += (record.sizes[d] - 1) * record.strides[d];
-    }
-    if (ref.numel > (uint64_t{1} << 40) || static_cast<uint64_t>(record.offset) + extent > ref.numel) {
-      throw KokoroError(codes::kBadFormat, path() + " is corrupt: a tensor reaches past the end of storage '" +
-                                               ref.key + "'. Re-download it.");
-    }
+    if (elements == 0) span = 0;
+    overflow |= __builtin_add_overflow(span, static_cast<uint64_t>(record.offset), &span);
+    if (overflow || span > ref.numel) throw corrupt("is smaller than a view of it (its sizes, strides or offset lie)");
+    // A view with more elements than its storage repeats it (stride 0): the copy would cost
+    // memory the file never paid for.
+    if (elements > ref.numel) throw corrupt("is expanded by a stride-0 view beyond its own size");
     auto it = storages_.find(ref.key);
     if (it == storages_.end()) {
       at::Tensor storage = at::empty({static_cast<int64_t>(ref.numel)}, at::TensorOptions().dtype(scalarType(ref.dtype)));
-      zip_.readEntryInto(prefix_ + "data/" + ref.key, storage.data_ptr(), ref.numel * elementSize(ref.dtype));
+      zip_.readEntryInto(entryName, storage.data_ptr(), storageBytes);
       it = storages_.emplace(ref.key, storage).first;
     }
     return it->second.as_strided(record.sizes, record.strides, record.offset);
@@ -72,7 +99,7 @@ class TorchFile {
  private:
   ZipReader zip_;
   std::string prefix_;
-  PickleValue root_;
+  PickleDocument document_;
   std::unordered_map<std::string, at::Tensor> storages_;
 };
 
@@ -149,7 +176,13 @@ at::Tensor readTensorFile(const std::string& path) {
     throw KokoroError(codes::kBadVoice, path + " holds no single tensor: a voice pack is a torch.save'd float32 "
                                                "tensor [510, 1, 256].");
   }
-  return file.tensor(*file.root().tensor).clone();
+  const TensorRecord& record = *file.root().tensor;
+  if (record.storage.dtype != DType::Float32) {
+    throw KokoroError(codes::kBadVoice, path + " holds a " + dtypeName(record.storage.dtype) +
+                                            " tensor; a voice pack is float32 (torch.save of a float32 tensor "
+                                            "[510, 1, 256]). Convert it with tensor.float().");
+  }
+  return file.tensor(record).clone();
 }
 
 }  // namespace kokoro

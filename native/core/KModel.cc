@@ -178,6 +178,7 @@ at::Tensor toDevice(const at::Tensor& tensor, const c10::Device& device, bool no
 
 std::shared_ptr<const KModel> KModel::load(const ModelSpec& spec) {
   configureGraphExecutor();
+  const Precision precision = resolvePrecision(spec.precision, spec.device);
   torch::NoGradGuard noGrad;
   torch::jit::Module module = loadTorchScript(spec.architecturePath);
   const auto& arch = spec.architecturePath;
@@ -208,6 +209,8 @@ std::shared_ptr<const KModel> KModel::load(const ModelSpec& spec) {
   auto model = std::make_shared<KModel>(ConstructionKey{});
   model->device_ = spec.device;
   if (spec.device != "cpu") module.to(c10::Device(spec.device));
+  model->precision_ = precision;
+  convertDecoder(module, precision);
   model->module_ = std::move(module);
   model->vocab_ = spec.vocab;
   model->voiceRowRule_ = spec.voiceRowRule;
@@ -317,6 +320,7 @@ void KModel::save(const std::string& path) const {
   try {
     torch::jit::Module copy = module_.clone();
     copy.to(c10::Device(c10::kCPU));
+    convertDecoder(copy, Precision::kFloat32);  // saved files are float32, whatever ran here
     copy.save(path);
   } catch (const c10::Error& e) {
     throw KokoroError(codes::kFileUnreadable,

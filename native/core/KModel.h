@@ -12,6 +12,7 @@
 #include <ATen/ATen.h>
 #include <torch/script.h>
 
+#include "core/Precision.h"
 #include "core/Vocab.h"
 
 namespace kokoro {
@@ -33,6 +34,7 @@ struct ModelSpec {
   VoiceRowRule voiceRowRule = VoiceRowRule::kCodePointsMinusOne;
   std::string device = "cpu";    // resolved: "cpu", "cuda", "cuda:N"
   int threads = 1;
+  std::string precision = "fp32";  // "fp32", "bf16", "fp16" or "auto" (see Precision.h)
 };
 
 struct InferenceRequest {
@@ -103,6 +105,7 @@ class KModel {
 
   const std::string& device() const { return device_; }
   int threads() const { return threads_; }
+  Precision precision() const { return precision_; }
   int64_t parameterCount() const { return parameterCount_; }
   static constexpr int64_t kMaxTokens = 510;
   static constexpr int64_t kStyleWidth = 256;
@@ -120,6 +123,7 @@ class KModel {
   VoiceRowRule voiceRowRule_ = VoiceRowRule::kCodePointsMinusOne;
   std::string device_;
   int threads_ = 1;
+  Precision precision_ = Precision::kFloat32;
   int64_t parameterCount_ = 0;
   bool hasBatchMethods_ = false;
 };

@@ -2,12 +2,14 @@
 
 #include <dlfcn.h>
 
+#include <ATen/Context.h>
 #include <cstdlib>
-
 #include <ATen/Parallel.h>
 #include <torch/cuda.h>
 
+#include "core/Allocator.h"
 #include "core/Error.h"
+#include "core/Precision.h"
 
 namespace kokoro {
 namespace {
@@ -16,6 +18,29 @@ namespace {
 template <typename Fn>
 Fn findSymbol(const char* name) {
   return reinterpret_cast<Fn>(dlsym(RTLD_DEFAULT, name));
+}
+
+// oneDNN (libdnnl, linked by libtorch) through its C API, found at run time: no header needed.
+struct OneDnnVersion {
+  int major, minor, patch;
+  const char* hash;
+  unsigned cpuRuntime, gpuRuntime;
+};
+
+std::string describeOneDnn() {
+  using VersionFn = const OneDnnVersion* (*)();
+  using IsaFn = int (*)();
+  using IsaNameFn = const char* (*)(int);
+  auto version = findSymbol<VersionFn>("dnnl_version");
+  if (version == nullptr) return "";
+  const OneDnnVersion* v = version();
+  std::string text = "oneDNN " + std::to_string(v->major) + "." + std::to_string(v->minor) + "." +
+                     std::to_string(v->patch);
+  auto isa = findSymbol<IsaFn>("dnnl_get_effective_cpu_isa");
+  auto isaName = findSymbol<IsaNameFn>("dnnl_cpu_isa2str");
+  if (isa != nullptr && isaName != nullptr) text += std::string(", ") + isaName(isa());
+  if (!at::globalContext().userEnabledMkldnn()) text += " (disabled)";
+  return text;
 }
 
 }  // namespace
@@ -44,6 +69,11 @@ RuntimeInfo queryRuntime() {
   info.cudaAvailable = torch::cuda::is_available();
   info.cudaDeviceCount = info.cudaAvailable ? static_cast<int>(torch::cuda::device_count()) : 0;
   info.parallelInfo = at::get_parallel_info();
+  using CoreNameFn = char* (*)();
+  if (auto coreName = findSymbol<CoreNameFn>("openblas_get_corename")) info.blasCoreType = coreName();
+  info.onednn = describeOneDnn();
+  info.cpuBf16 = cpuHasNativeBf16();
+  info.allocator = configureAllocator().description;
   return info;
 }
 

@@ -14,6 +14,10 @@ struct RuntimeInfo {
   bool cudaAvailable = false;
   int cudaDeviceCount = 0;
   std::string parallelInfo;       // libtorch's own description of its thread pools
+  std::string blasCoreType;       // OpenBLAS's kernel set (openblas_get_corename), e.g. "SkylakeX"
+  std::string onednn;             // oneDNN version and the instruction set it uses, if linked
+  bool cpuBf16 = false;           // the CPU has native bf16 instructions ('auto' picks bf16)
+  std::string allocator;          // malloc settings in effect (see Allocator.h)
 };
 
 RuntimeInfo queryRuntime();

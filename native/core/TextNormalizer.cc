@@ -174,6 +174,11 @@ class Normalization {
     const bool abbreviated = end - begin <= 4 && kMonths[month - 1].size() != end - begin;
     if (abbreviated && at(i) == '.') ++i;
     if (at(i) != ' ' || !isDigit(at(i + 1))) return std::nullopt;
+    // "Sept. 2023", "Jan 1999": the month in full; the year is read next.
+    if (abbreviated && isDigit(at(i + 2)) && isDigit(at(i + 3)) && isDigit(at(i + 4)) && boundaryAt(i + 5)) {
+      say(std::string(kMonths[month - 1]), begin);
+      return i;
+    }
     ++i;
     size_t dayEnd = i;
     while (dayEnd < s_.size() && isDigit(s_[dayEnd]) && dayEnd - i < 3) ++dayEnd;
@@ -506,10 +511,17 @@ class Normalization {
       words += " and " + NumberWords::cardinal(std::to_string(second), british_) + (second == 1 ? " second" : " seconds");
     }
     say(words, begin);
-    if (!meridiem) return end;
+    if (!meridiem) return markRangeStart(end);
     out_.words(meridiem->first, at(end) == ' ' ? end + 1 : end, end);
     keepSentenceEnd(dot, meridiem->second);
-    return meridiem->second;
+    return markRangeStart(meridiem->second);
+  }
+
+  // A dash right after `end` reads "to" ("10:00-11:30", "9am-5pm").
+  size_t markRangeStart(size_t end) {
+    numberEnd_ = end;
+    lastNumberDigits_ = {};
+    return end;
   }
 
   // "5 pm", "11a.m.": an hour and its meridiem.
@@ -522,7 +534,7 @@ class Normalization {
     say(NumberWords::cardinal(number.integer, british_), begin);
     out_.words(meridiem->first, at(number.end) == ' ' ? number.end + 1 : number.end, number.end);
     keepSentenceEnd(dot, meridiem->second);
-    return meridiem->second;
+    return markRangeStart(meridiem->second);
   }
 
   std::string spokenDate(int day, int month, std::string_view yearDigits, bool dayFirst) const {

@@ -8,7 +8,7 @@
 // the start of the written token it replaces, and the byte after it maps to (or past) the
 // token's end: a run of output words with the same offset was said for one written token, and
 // [sourceOffset[first], sourceOffset[one past last]) is that token. Long tokens read in parts
-// (web addresses, phone numbers, dates) map each part to its own place.
+// (web addresses, phone numbers, "March 5") map each part to its own place.
 #pragma once
 
 #include <cstdint>
@@ -24,7 +24,7 @@ struct NormalizationOptions {
   bool currency = true;       // $ £ € ¥ amounts, cents, k/m/bn suffixes
   bool time = true;           // 10:35 pm, 3:00, 5 p.m.
   bool dates = true;          // 2024-03-05, March 5, 5 March, 03/05/2024
-  bool units = true;          // km, kg, mph, °C, GB, ms, ... and percentages
+  bool units = true;          // km, kg, mph, °C, GB, ms, ...
   bool urls = true;           // https://…, www.…, example.com, localhost:7860
   bool emails = true;         // name@example.com
   bool phones = true;         // phone numbers and IP addresses, digit by digit

@@ -1,5 +1,6 @@
 #include "core/TorchPickle.h"
 
+#include <algorithm>
 #include <cstring>
 #include <unordered_map>
 
@@ -24,6 +25,22 @@ size_t elementSize(DType dtype) {
   }
 }
 
+const char* dtypeName(DType dtype) {
+  switch (dtype) {
+    case DType::Float32: return "float32";
+    case DType::Float64: return "float64";
+    case DType::Float16: return "float16";
+    case DType::BFloat16: return "bfloat16";
+    case DType::Int64: return "int64";
+    case DType::Int32: return "int32";
+    case DType::Int16: return "int16";
+    case DType::Int8: return "int8";
+    case DType::UInt8: return "uint8";
+    case DType::Bool: return "bool";
+  }
+  return "unknown";
+}
+
 namespace {
 
 using Kind = PickleValue::Kind;
@@ -38,19 +55,11 @@ const std::unordered_map<std::string, DType>& storageTypes() {
   return types;
 }
 
-PickleValue make(Kind kind) {
-  PickleValue v;
-  v.kind = kind;
-  if (kind == Kind::Tuple || kind == Kind::List) v.items = std::make_shared<PickleValue::Items>();
-  if (kind == Kind::Dict) v.pairs = std::make_shared<PickleValue::Pairs>();
-  return v;
-}
-
 class Parser {
  public:
   Parser(const std::string& bytes, const std::string& path) : data_(bytes), path_(path) {}
 
-  PickleValue run() {
+  PickleDocument run() {
     while (true) {
       const size_t at = pos_;
       const auto op = static_cast<unsigned char>(take(1)[0]);
@@ -86,19 +95,24 @@ class Parser {
         case ')': push(make(Kind::Tuple)); break;
         case ']': push(make(Kind::List)); break;
         case '}': push(make(Kind::Dict)); break;
-        case 't': { PickleValue t = make(Kind::Tuple); *t.items = popToMark(at); push(t); break; }
-        case 'l': { PickleValue l = make(Kind::List); *l.items = popToMark(at); push(l); break; }
+        case 't': push(container(at, Kind::Tuple, popToMark(at))); break;
+        case 'l': push(container(at, Kind::List, popToMark(at))); break;
         case 0x85: case 0x86: case 0x87: {                            // TUPLE1..3
           const size_t n = op - 0x84;
-          PickleValue t = make(Kind::Tuple);
           if (stack_.size() < n + floor()) fail(at, "stack underflow");
-          t.items->assign(stack_.end() - static_cast<long>(n), stack_.end());
+          std::vector<PickleValue> items(stack_.end() - static_cast<long>(n), stack_.end());
           stack_.resize(stack_.size() - n);
-          push(t);
+          push(container(at, Kind::Tuple, std::move(items)));
           break;
         }
-        case 'a': { PickleValue item = pop(at); top(at, Kind::List).items->push_back(item); break; }
-        case 'e': { auto items = popToMark(at); auto& list = top(at, Kind::List); list.items->insert(list.items->end(), items.begin(), items.end()); break; }
+        case 'a': { PickleValue item = pop(at); auto& list = top(at, Kind::List); nest(at, list, item); list.items->push_back(item); break; }
+        case 'e': {
+          auto items = popToMark(at);
+          auto& list = top(at, Kind::List);
+          for (const auto& item : items) nest(at, list, item);
+          list.items->insert(list.items->end(), items.begin(), items.end());
+          break;
+        }
         case 'd': { auto items = popToMark(at); PickleValue d = make(Kind::Dict); addPairs(at, d, items); push(d); break; }
         case 's': { PickleValue value = pop(at); PickleValue key = pop(at); addPairs(at, top(at, Kind::Dict), {key, value}); break; }
         case 'u': { auto items = popToMark(at); addPairs(at, top(at, Kind::Dict), items); break; }
@@ -130,6 +144,31 @@ class Parser {
   }
 
  private:
+  PickleValue make(Kind kind) {
+    PickleValue v;
+    v.kind = kind;
+    if (kind == Kind::Tuple || kind == Kind::List) {
+      document_.lists.push_back(std::make_unique<PickleValue::Items>());
+      v.items = document_.lists.back().get();
+    }
+    if (kind == Kind::Dict) {
+      document_.dicts.push_back(std::make_unique<PickleValue::Pairs>());
+      v.pairs = document_.dicts.back().get();
+    }
+    return v;
+  }
+  // A container now holds `child`: bound the nesting.
+  void nest(size_t at, PickleValue& container, const PickleValue& child) {
+    container.depth = std::max(container.depth, child.depth + 1);
+    if (container.depth > kMaxPickleDepth) fail(at, "containers nested deeper than " + std::to_string(kMaxPickleDepth));
+  }
+  PickleValue container(size_t at, Kind kind, std::vector<PickleValue> items) {
+    PickleValue v = make(kind);
+    for (const auto& item : items) nest(at, v, item);
+    *v.items = std::move(items);
+    return v;
+  }
+
   [[noreturn]] void fail(size_t at, const std::string& what) const {
     throw KokoroError(codes::kBadFormat, path_ + " has a malformed or unsupported pickle (data.pkl, byte " +
                                              std::to_string(at) + "): " + what +
@@ -191,17 +230,22 @@ class Parser {
   }
   void addPairs(size_t at, PickleValue& dict, const std::vector<PickleValue>& items) {
     if (items.size() % 2 != 0) fail(at, "odd number of dict items");
-    for (size_t i = 0; i < items.size(); i += 2) dict.pairs->emplace_back(items[i], items[i + 1]);
+    for (size_t i = 0; i < items.size(); i += 2) {
+      nest(at, dict, items[i]);
+      nest(at, dict, items[i + 1]);
+      dict.pairs->emplace_back(items[i], items[i + 1]);
+    }
   }
   void memoPut(size_t index, size_t at) {
     if (stack_.empty()) fail(at, "memo of an empty stack");
-    if (index > 10'000'000) fail(at, "memo index out of range");
-    if (memo_.size() <= index) memo_.resize(index + 1);
+    // Each memo entry costs at least one opcode byte, so no honest index exceeds the data size.
+    if (index > data_.size()) fail(at, "memo index " + std::to_string(index) + " out of range");
     memo_[index] = stack_.back();
   }
   void memoGet(size_t index, size_t at) {
-    if (index >= memo_.size()) fail(at, "unknown memo index");
-    push(memo_[index]);
+    auto it = memo_.find(index);
+    if (it == memo_.end()) fail(at, "unknown memo index");
+    push(it->second);
   }
 
   PickleValue persistentLoad(size_t at, const PickleValue& id) {
@@ -250,9 +294,12 @@ class Parser {
     fail(at, "unsupported object " + callable.text);
   }
 
-  PickleValue finish() {
+  PickleDocument finish() {
     if (stack_.size() != 1 || !marks_.empty()) fail(pos_, "unbalanced stack at STOP");
-    return stack_.back();
+    document_.root = stack_.back();
+    stack_.clear();
+    memo_.clear();
+    return std::move(document_);
   }
 
   const std::string& data_;
@@ -260,12 +307,13 @@ class Parser {
   size_t pos_ = 0;
   std::vector<PickleValue> stack_;
   std::vector<size_t> marks_;
-  std::vector<PickleValue> memo_;
+  std::unordered_map<size_t, PickleValue> memo_;
+  PickleDocument document_;
 };
 
 }  // namespace
 
-PickleValue parseTorchPickle(const std::string& bytes, const std::string& sourcePath) {
+PickleDocument parseTorchPickle(const std::string& bytes, const std::string& sourcePath) {
   return Parser(bytes, sourcePath).run();
 }
 

@@ -13,6 +13,7 @@ namespace kokoro {
 
 enum class DType { Float32, Float64, Float16, BFloat16, Int64, Int32, Int16, Int8, UInt8, Bool };
 size_t elementSize(DType dtype);
+const char* dtypeName(DType dtype);
 
 struct StorageRef {
   std::string key;       // zip entry <prefix>data/<key>
@@ -27,6 +28,8 @@ struct TensorRecord {
   std::vector<int64_t> strides;
 };
 
+// A value of the pickle. Containers point into their PickleDocument's arena, never own each
+// other: destroying a document is flat however deep (or cyclic, through the memo) its values.
 struct PickleValue {
   enum class Kind { None, Bool, Int, Float, String, Tuple, List, Dict, Global, Storage, Tensor };
   using Items = std::vector<PickleValue>;
@@ -36,13 +39,24 @@ struct PickleValue {
   int64_t integer = 0;
   double real = 0;
   std::string text;                      // String; Global as "module.name"
-  std::shared_ptr<Items> items;          // Tuple, List
-  std::shared_ptr<Pairs> pairs;          // Dict, insertion order
+  Items* items = nullptr;                // Tuple, List (owned by the document)
+  Pairs* pairs = nullptr;                // Dict, insertion order (owned by the document)
+  uint32_t depth = 0;                    // containers nested inside this value
   std::shared_ptr<StorageRef> storage;
   std::shared_ptr<TensorRecord> tensor;
 };
 
-// Throws KokoroError(kBadFormat) naming `sourcePath` on anything malformed or unsupported.
-PickleValue parseTorchPickle(const std::string& bytes, const std::string& sourcePath);
+struct PickleDocument {
+  PickleValue root;
+  std::vector<std::unique_ptr<PickleValue::Items>> lists;
+  std::vector<std::unique_ptr<PickleValue::Pairs>> dicts;
+};
+
+// Containers nested deeper than this are rejected (a state dict nests three).
+inline constexpr uint32_t kMaxPickleDepth = 100;
+
+// Throws KokoroError(kBadFormat) naming `sourcePath` on anything malformed or unsupported. All
+// work and memory are bounded by the size of `bytes`.
+PickleDocument parseTorchPickle(const std::string& bytes, const std::string& sourcePath);
 
 }  // namespace kokoro

@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include <zlib.h>
+
 #include "core/Error.h"
 
 namespace kokoro {
@@ -85,6 +87,7 @@ ZipReader::ZipReader(std::string path) : path_(std::move(path)), file_(nullptr, 
     const unsigned char* h = &directory[p];
     Entry e;
     e.method = u16(h + 10);
+    e.crc = u32(h + 16);
     e.size = u32(h + 24);
     uint64_t compressed = u32(h + 20);
     e.localHeaderOffset = u32(h + 42);
@@ -162,7 +165,22 @@ std::string ZipReader::readEntry(const std::string& name) const {
   const Entry& e = entry(name);
   std::string bytes(e.size, '\0');
   readAt(dataOffset(e, name), bytes.data(), e.size, name.c_str());
+  checkCrc(e, name, bytes.data());
   return bytes;
+}
+
+void ZipReader::checkCrc(const Entry& e, const std::string& name, const void* data) const {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  const auto* bytes = static_cast<const Bytef*>(data);
+  for (uint64_t done = 0; done < e.size;) {
+    const auto piece = static_cast<uInt>(std::min<uint64_t>(e.size - done, uint64_t{1} << 30));
+    crc = crc32(crc, bytes + done, piece);
+    done += piece;
+  }
+  if (static_cast<uint32_t>(crc) != e.crc) {
+    throw KokoroError(codes::kBadFormat, path_ + " is corrupt: entry '" + name + "' fails its CRC-32 check (the "
+                                                 "file was damaged or altered). Re-download it.");
+  }
 }
 
 void ZipReader::readEntryInto(const std::string& name, void* destination, uint64_t bytes) const {
@@ -173,6 +191,7 @@ void ZipReader::readEntryInto(const std::string& name, void* destination, uint64
                                              ". The file is corrupt; re-download it.");
   }
   readAt(dataOffset(e, name), destination, bytes, name.c_str());
+  checkCrc(e, name, destination);
 }
 
 void ZipReader::readAt(uint64_t offset, void* destination, uint64_t bytes, const char* what) const {

@@ -1,5 +1,6 @@
 // Reads the uncompressed ("stored") entries of a ZIP file, as torch.save writes them, without
-// loading the file: the central directory is read once, entries on demand with bounded reads.
+// loading the file: the central directory is read once, entries on demand with bounded reads,
+// each checked against its CRC-32.
 #pragma once
 
 #include <cstdint>
@@ -29,11 +30,13 @@ class ZipReader {
     uint64_t localHeaderOffset = 0;
     uint64_t size = 0;
     uint16_t method = 0;
+    uint32_t crc = 0;
     mutable uint64_t dataOffset = 0;  // resolved from the local header on first read
   };
   const Entry& entry(const std::string& name) const;
   uint64_t dataOffset(const Entry& e, const std::string& name) const;
   void readAt(uint64_t offset, void* destination, uint64_t bytes, const char* what) const;
+  void checkCrc(const Entry& e, const std::string& name, const void* data) const;
 
   std::string path_;
   std::unique_ptr<FILE, int (*)(FILE*)> file_;

@@ -33,6 +33,7 @@ ModelSpec readModelSpec(const Napi::Object& options) {
   spec.structureKey = requireString(options, "structureKey");
   spec.device = requireString(options, "device");
   spec.threads = static_cast<int>(requireInteger(options, "threads"));
+  spec.precision = requireString(options, "precision");
   spec.albertHeads = requireInteger(options, "albertHeads");
   spec.albertLayers = requireInteger(options, "albertLayers");
   spec.voiceRowRule = requireString(options, "voiceRowRule") == "tokens" ? VoiceRowRule::kTokenCount

@@ -145,6 +145,7 @@ Napi::Value ModelWrap::info(const Napi::CallbackInfo& info) {
     Napi::Object out = Napi::Object::New(env);
     out.Set("device", model.device());
     out.Set("threads", model.threads());
+    out.Set("precision", precisionName(model.precision()));
     out.Set("parameters", static_cast<double>(model.parameterCount()));
     out.Set("executors", executor->options().executors);
     out.Set("batching", model.hasBatchMethods());

@@ -52,4 +52,12 @@ describe.skipIf(!hasShared)('real voices and full-size models', () => {
     expect(info.blas.length).toBeGreaterThan(0);
     expect(info.defaultThreads).toBeGreaterThanOrEqual(1);
   });
+
+  it('reports the kernels and allocator in use', () => {
+    const info = runtimeInfo();
+    if (info.blas.startsWith('OpenBLAS')) expect(info.blasCoreType).toMatch(/^\w+$/);
+    if (info.parallelInfo.includes('MKL-DNN')) expect(info.onednn).toMatch(/^oneDNN \d+\.\d+\.\d+, \S+/);
+    expect(typeof info.cpuBf16).toBe('boolean');
+    expect(info.allocator).toMatch(/^(glibc|jemalloc|tcmalloc|mimalloc)/);
+  });
 });

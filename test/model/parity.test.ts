@@ -12,7 +12,7 @@ import {
 describe.skipIf(!hasShared)('parity with the official implementation (tiny random model)', () => {
   let model: KModel;
   beforeAll(async () => {
-    model = await KModel.load({ config: tinyConfig, weights: tinyWeights, device: 'cpu', threads: 1 });
+    model = await KModel.load({ config: tinyConfig, weights: tinyWeights, device: 'cpu', threads: 1, precision: 'fp32' });
   });
   afterAll(() => model?.dispose());
 
@@ -76,7 +76,7 @@ describe.skipIf(!hasShared || !existsSync(join(referenceBlas, 'libblas.so.3')))(
       const { KModel } = require(${JSON.stringify(join(__dirname, '..', '..', 'dist', 'index.js'))});
       const F = ${JSON.stringify(join(tinyConfig, '..'))} + '/';
       (async () => {
-        const m = await KModel.load({ config: F + 'config.json', weights: F + 'model.pth', device: 'cpu', threads: 1 });
+        const m = await KModel.load({ config: F + 'config.json', weights: F + 'model.pth', device: 'cpu', threads: 1, precision: 'fp32' });
         const cases = JSON.parse(readFileSync(F + 'cases.json', 'utf8')).cases;
         const mismatched = [];
         for (const c of cases) {

@@ -104,6 +104,8 @@ describe('normalizeText: times and dates', () => {
     expect(us('at 18:00')).toBe('at eighteen hundred');
     expect(us('at 9 a.m. sharp')).toBe('at nine A M sharp');
     expect(us('We left at 6 p.m. Then it rained.')).toBe('We left at six P M. Then it rained.');
+    expect(us('open 9am-5pm daily')).toBe('open nine A M to five P M daily');
+    expect(us('from 10:00-11:30')).toBe("from ten o'clock to eleven thirty");
   });
 
   it('reads dates, with the locale deciding ambiguous numeric ones', () => {
@@ -115,6 +117,7 @@ describe('normalizeText: times and dates', () => {
     expect(us('on March 5, 2024')).toBe('on March fifth, twenty twenty-four');
     expect(gb('on March 5')).toBe('on March the fifth');
     expect(us('on Oct. 31st')).toBe('on October thirty-first');
+    expect(us('since Sept. 2023')).toBe('since September twenty twenty-three');
     expect(us('on 5 March 2024')).toBe('on the fifth of March twenty twenty-four');
   });
 });

@@ -1,0 +1,36 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+// @ts-expect-error plain JS helper
+import { repoRoot } from '../helpers/environment.mjs';
+
+const addon = join(repoRoot as string, 'build', 'Release', 'kokoro_native.node');
+
+/** The allocator line runtimeInfo() reports in a fresh process with `env` added. */
+function allocatorIn(env: Record<string, string>): string {
+  const run = spawnSync(process.execPath, ['-e', `console.log(require(${JSON.stringify(addon)}).runtimeInfo().allocator)`], {
+    env: { ...process.env, KOKORO_MALLOC_TUNING: '', MALLOC_MMAP_THRESHOLD_: '', ...env }, encoding: 'utf8',
+  });
+  expect(run.status, run.stderr).toBe(0);
+  return run.stdout.trim();
+}
+
+describe('malloc settings applied when the addon loads', () => {
+  it('fixes glibc\'s mmap threshold and bounds its arenas by default', () => {
+    const line = allocatorIn({});
+    expect(line).toContain('mmap threshold 256 KiB');
+    expect(line).toContain('at most 2 arenas');
+  });
+
+  it('leaves glibc alone with KOKORO_MALLOC_TUNING=0', () => {
+    expect(allocatorIn({ KOKORO_MALLOC_TUNING: '0' })).toBe('glibc defaults (KOKORO_MALLOC_TUNING=0)');
+  });
+
+  it("keeps a setting the user gave glibc through its own variable", () => {
+    const line = allocatorIn({ MALLOC_MMAP_THRESHOLD_: '131072' });
+    expect(line).not.toContain('mmap threshold');
+    expect(line).toContain('at most 2 arenas');
+  });
+});
