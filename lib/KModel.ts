@@ -1,8 +1,8 @@
-import { availableParallelism } from 'node:os';
-
 import { findArchitecture } from './architecture.js';
 import { configSizes, readConfig, structureKey, validateConfig, type KokoroConfig } from './config.js';
+import { resolveEngineOptions, type EngineOptions, type EngineStats } from './engineOptions.js';
 import { ErrorCode, KokoroError, nativeCall } from './errors.js';
+import { checkSignal } from './limits.js';
 import type { InferResult, NativeModel } from './native/binding.js';
 import { loadBinding } from './native/loadBinding.js';
 import { DEFAULT_VOICE_CACHE_BYTES, VoiceCache } from './voiceCache.js';
@@ -19,7 +19,7 @@ export const MAX_TOKENS = 510;
 /** Where the model runs. `auto` picks CUDA when this libtorch has a usable GPU, else CPU. */
 export type Device = 'cpu' | 'cuda' | 'auto' | `cuda:${number}`;
 
-export interface KModelLoadOptions {
+export interface KModelLoadOptions extends EngineOptions {
   /** Path of `config.json`, or its parsed content. */
   config: string | KokoroConfig;
   /** Path of an official checkpoint (`kokoro-v1_0.pth`). Not needed with `torchscript`. */
@@ -30,8 +30,6 @@ export interface KModelLoadOptions {
   architecture?: string;
   /** Defaults to `auto`. */
   device?: Device;
-  /** Intra-op threads per inference. Defaults to the number of CPUs, at most 8. */
-  threads?: number;
   /**
    * Precision of the decoder. Defaults to `KOKORO_PRECISION`, else `auto`. Use `fp32` for audio
    * that is the same on every machine (and bit-exact with the official code under its BLAS).
@@ -73,23 +71,30 @@ export interface InferOptions {
   seed?: number;
   /** Also return the predicted F0 and energy curves. Defaults to false. */
   curves?: boolean;
+  /**
+   * Cancels the request: it leaves the queue, or (when already in a batched pass) is dropped
+   * while its batch mates complete unchanged. The promise then rejects with KOKORO_ABORTED.
+   */
+  signal?: AbortSignal;
 }
 
-
-function defaultThreads(): number {
-  return Math.max(1, Math.min(8, availableParallelism()));
-}
+let nextCancelId = 1;
 
 /**
  * Kokoro's language-blind model: phonemes + voice in, 24 kHz audio out. The counterpart of the
- * official `KModel`; inference runs on a native thread pool, and any number of calls may be in
+ * official `KModel`; inference runs on the model's own native executor threads (see
+ * {@link EngineOptions}), concurrent requests are batched, and any number of calls may be in
  * flight at once.
  */
 export class KModel implements AsyncDisposable {
   /** Device the model runs on, resolved (`cpu`, `cuda`, `cuda:N`). */
   readonly device: string;
-  /** Intra-op threads per inference. */
+  /** Intra-op threads of each executor. */
   readonly threads: number;
+  /** Executor threads (forward passes that may run at once). */
+  readonly executors: number;
+  /** Whether concurrent requests share forward passes (the architecture has batch methods). */
+  readonly batching: boolean;
   /** Precision the decoder runs in, resolved (`fp32`, `bf16`, `fp16`). */
   readonly precision: Exclude<Precision, 'auto'>;
   readonly config: KokoroConfig;
@@ -108,6 +113,8 @@ export class KModel implements AsyncDisposable {
     const info = native.info();
     this.device = info.device;
     this.threads = info.threads;
+    this.executors = info.executors;
+    this.batching = info.batching;
     this.precision = info.precision;
   }
 
@@ -130,17 +137,15 @@ export class KModel implements AsyncDisposable {
     if (!Number.isSafeInteger(voiceCacheBytes) || voiceCacheBytes < 0) {
       throw new KokoroError(ErrorCode.InvalidArgument, `voiceCacheBytes must be a non-negative integer, got ${String(voiceCacheBytes)}`);
     }
-    const threads = options.threads ?? defaultThreads();
-    if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
-      throw new KokoroError(ErrorCode.InvalidArgument, `threads must be an integer in [1, 256], got ${String(threads)}`);
-    }
+    const executor = resolveEngineOptions(options);
     const architecture = options.torchscript ?? options.architecture ?? findArchitecture(config, configPath);
     const native = await nativeCall(() => loadBinding().loadModel({
       architecture,
       ...(options.torchscript ? {} : { checkpoint: options.weights }),
       structureKey: structureKey(config),
       device: options.device ?? 'auto',
-      threads,
+      threads: executor.threads,
+      executor,
       precision: options.precision ?? defaultPrecision(),
       albertHeads: config.plbert.num_attention_heads,
       albertLayers: config.plbert.num_hidden_layers,
@@ -167,10 +172,24 @@ export class KModel implements AsyncDisposable {
       if (typeof phonemes !== 'string') throw new KokoroError(ErrorCode.InvalidArgument, 'phonemes must be a string');
       // Speed and seed are checked natively (lib/limits.ts).
       const pack = await this.resolveVoice(voice);
-      return await nativeCall(() => native.infer(phonemes, pack.data, options.speed, options.seed, options.curves === true));
+      const signal = options.signal;
+      checkSignal(signal);
+      const cancelId = signal ? nextCancelId++ : undefined;
+      const onAbort = () => native.cancel(cancelId!);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        return await nativeCall(() => native.infer(phonemes, pack.data, options.speed, options.seed, options.curves === true, cancelId));
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+      }
     } finally {
       release();
     }
+  }
+
+  /** What the executor is doing and has done: queue depth, running requests, batch sizes, stage times. */
+  stats(): EngineStats {
+    return this.requireNative().stats();
   }
 
   /** Loads (and caches) a voice pack by path, or wraps given floats. */

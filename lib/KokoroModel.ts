@@ -1,3 +1,4 @@
+import type { EngineStats } from './engineOptions.js';
 import { ErrorCode, KokoroError } from './errors.js';
 import { KModel, type InferOptions, type VoiceInput } from './KModel.js';
 import { resolveLanguage } from './languages.js';
@@ -163,6 +164,11 @@ export class KokoroModel implements AsyncDisposable {
   /** Phonemes straight to audio (no text front end). */
   infer(phonemes: string, voice: Voice, options: InferOptions = {}) {
     return this.voices.get(voice).then((pack) => this.kmodel.infer(phonemes, pack.data, options));
+  }
+
+  /** What the model's executor is doing and has done (see {@link KModel.stats}). */
+  stats(): EngineStats {
+    return this.kmodel.stats();
   }
 
   async dispose(): Promise<void> {

@@ -1,19 +1,18 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
+import type { EngineOptions } from './engineOptions.js';
 import { ErrorCode, KokoroError } from './errors.js';
 import { KModel, type Device, type Precision } from './KModel.js';
 import { KokoroModel } from './KokoroModel.js';
 import { checkLexicon, type Lexicon } from './lexicon.js';
 import { MODEL_VERSIONS, defaultModelsDir, type ModelVersion } from './paths.js';
 
-export interface ModelManagerOptions {
+export interface ModelManagerOptions extends EngineOptions {
   /** Folder holding `v1_0/` and `v0_19/`. Defaults to `KOKORO_MODELS_DIR`, else the download cache. */
   modelsDir?: string;
   /** Defaults to `auto` (CUDA when available). */
   device?: Device;
-  /** Intra-op threads per inference. Defaults to the number of CPUs, at most 8. */
-  threads?: number;
   /** Precision of the decoder (see {@link Precision}). Defaults to `KOKORO_PRECISION`, else `auto`. */
   precision?: Precision;
   /** Words pronounced your way in every English request of every model (see {@link Lexicon}). Defaults to none. */
@@ -63,11 +62,9 @@ export class ModelManager implements AsyncDisposable {
           'or point modelsDir / KOKORO_MODELS_DIR at a folder that has them.');
       }
     }
-    const kmodel = await KModel.load({
-      config, weights, device: this.options.device, threads: this.options.threads,
-      precision: this.options.precision, voiceRow: layout.voiceRow,
-    });
-    return new KokoroModel(kmodel, join(dir, 'voices'), version, { lexicon: this.options.lexicon });
+    const { modelsDir: _modelsDir, lexicon, ...engine } = this.options;
+    const kmodel = await KModel.load({ ...engine, config, weights, voiceRow: layout.voiceRow });
+    return new KokoroModel(kmodel, join(dir, 'voices'), version, { lexicon });
   }
 
   /** Disposes every loaded model. */

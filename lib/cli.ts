@@ -13,6 +13,8 @@ import { MODEL_VERSIONS, defaultModelsDir, type ModelVersion } from './paths.js'
 import { createPipeline } from './pipeline.js';
 import { runtimeInfo } from './runtime.js';
 import { defaultPrecision, type Device, type Precision } from './KModel.js';
+import { runBatchFile } from './cli/batchJob.js';
+import type { EngineOptions } from './engineOptions.js';
 
 /** Exit codes: 0 success, 1 failure, 2 wrong usage. */
 const USAGE_ERROR = 2;
@@ -26,6 +28,7 @@ Commands:
   say        speak text to a WAV file or to stdout
   voices     list the voices of a model
   phonemize  print the phonemes of a text
+  batch      synthesise every line of a JSONL file, many at once (GPU jobs)
   download   fetch a model from Hugging Face into the cache
   info       versions, device, BLAS, threads, model paths
   serve      an OpenAI-compatible speech server with a playground
@@ -54,6 +57,23 @@ Options:
       --device D        auto (default), cpu, cuda, cuda:N
       --threads N       threads per inference
       --precision P     decoder precision: auto (default), fp32, bf16, fp16 (CUDA)`,
+
+  batch: `Usage: kokoro-native batch INPUT.jsonl --out DIR [options]
+
+One request per line: {"id": "a1", "text": "...", "voice": "af_heart", "lang": "a", "speed": 1}
+(voice, lang and speed optional). Writes DIR/<id>.wav per line, running many lines at once so
+the model's executor batches them. Resumes: ids whose file exists are skipped (files appear only
+when complete). A failing line is reported on stderr and the run goes on; the exit code is 1
+if any line failed. Progress (items, audio seconds, realtime factor, ETA) goes to stderr.
+
+Options:
+      --out DIR          output folder (created)
+      --concurrency N    lines in flight at once (default: 4 × batch size)
+      --format F         pcm16 (default) or float32
+      --executors N      executor threads
+      --batch-size N     most requests per forward pass (default 8)
+      --batch-window-ms N  how long a request waits for company (default 0)
+      --models-dir DIR, --model-version V, --device D, --threads N  as for "say"`,
   voices: `Usage: kokoro-native voices [--lang CODE] [--models-dir DIR] [--model-version V]
 
 Lists the voices in the model's voices folder with their language and gender.`,
@@ -88,11 +108,59 @@ const MODEL_OPTIONS = {
   'models-dir': { type: 'string' }, 'model-version': { type: 'string' }, device: { type: 'string' }, threads: { type: 'string' }, precision: { type: 'string' },
 } as const;
 
-function manager(values: Record<string, unknown>): ModelManager {
+function manager(values: Record<string, unknown>, engine: EngineOptions = {}): ModelManager {
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new UsageError('--threads must be a positive integer');
-  return new ModelManager({ modelsDir: values['models-dir'] as string | undefined, device: values.device as Device | undefined, threads,
+  return new ModelManager({ ...engine, modelsDir: values['models-dir'] as string | undefined, device: values.device as Device | undefined, threads,
     precision: values.precision as Precision | undefined });
+}
+
+function positiveInteger(values: Record<string, unknown>, name: string): number | undefined {
+  if (values[name] === undefined) return undefined;
+  const value = Number(values[name]);
+  if (!(Number.isInteger(value) && value > 0)) throw new UsageError(`--${name} must be a positive integer`);
+  return value;
+}
+
+async function batch(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    out: { type: 'string' }, concurrency: { type: 'string' }, format: { type: 'string' }, executors: { type: 'string' },
+    'batch-size': { type: 'string' }, 'batch-window-ms': { type: 'string' }, ...MODEL_OPTIONS,
+  });
+  if (values.help) return help('batch');
+  const input = positionals[0];
+  if (!input || positionals.length > 1) throw new UsageError('give one INPUT.jsonl file');
+  const outDir = values.out as string | undefined;
+  if (!outDir) throw new UsageError('--out DIR is required');
+  const format = ((values.format as string | undefined) ?? 'pcm16') as SampleFormat;
+  if (!['pcm16', 'float32'].includes(format)) throw new UsageError('--format must be pcm16 or float32');
+  const maxSize = positiveInteger(values, 'batch-size') ?? 8;
+  const windowMs = values['batch-window-ms'] === undefined ? undefined : Number(values['batch-window-ms']);
+  if (windowMs !== undefined && !(Number.isFinite(windowMs) && windowMs >= 0)) throw new UsageError('--batch-window-ms must be a number ≥ 0');
+  const models = manager(values, { executors: positiveInteger(values, 'executors'), batch: { maxSize, windowMs }, whenFull: 'wait' });
+  try {
+    const model = await models.getModel(modelVersion(values));
+    const summary = await runBatchFile({
+      model, input, outDir, format, concurrency: positiveInteger(values, 'concurrency') ?? 4 * maxSize,
+      onProgress: (p) => {
+        const eta = p.etaSeconds === undefined ? '?' : `${Math.ceil(p.etaSeconds)} s`;
+        const line = `kokoro-native batch: ${p.done + p.skipped + p.failed}/${p.total} items (${p.skipped} skipped, ${p.failed} failed), ` +
+          `${p.audioSeconds.toFixed(1)} s audio, ${p.realtimeFactor.toFixed(2)}× realtime, ETA ${eta}`;
+        if (process.stderr.isTTY) progressLine(line);
+        else process.stderr.write(`${line}\n`);
+      },
+      onFailure: (f) => {
+        progressLine('');
+        process.stderr.write(`kokoro-native batch: line ${f.line}${f.id ? ` (id ${f.id})` : ''} failed: ${f.message.split('\n')[0]} [${f.code}]\n`);
+      },
+    });
+    progressLine('');
+    process.stderr.write(`kokoro-native batch: ${summary.done} written, ${summary.skipped} skipped, ${summary.failed} failed, ` +
+      `${summary.audioSeconds.toFixed(1)} s audio in ${summary.elapsedSeconds.toFixed(1)} s\n`);
+    return summary.failed > 0 ? 1 : 0;
+  } finally {
+    await models.dispose();
+  }
 }
 
 function modelVersion(values: Record<string, unknown>): ModelVersion {
@@ -253,7 +321,7 @@ function help(command: string): number {
 }
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
-  say, voices, phonemize, download, info, ...serviceCommands(parse, (message) => new UsageError(message), help),
+  say, batch, voices, phonemize, download, info, ...serviceCommands(parse, (message) => new UsageError(message), help),
 };
 
 /** Runs the CLI; resolves to the exit code. Errors print one line on stderr. */

@@ -37,6 +37,8 @@ export const ErrorCode = {
   PhonemizerUnavailable: 'KOKORO_PHONEMIZER_UNAVAILABLE',
   /** A download failed (network, HTTP error, integrity check). */
   DownloadFailed: 'KOKORO_DOWNLOAD_FAILED',
+  /** The model's request queue is full and it was loaded with `whenFull: 'reject'`. */
+  QueueFull: 'KOKORO_QUEUE_FULL',
   /** Generation was stopped through an AbortSignal. */
   Aborted: 'KOKORO_ABORTED',
   /** A bug: please report it. */

@@ -6,6 +6,8 @@
 
 #include "core/Allocator.h"
 #include "core/Checkpoint.h"
+#include "core/EspeakPhonemizer.h"
+#include "core/Executor.h"
 #include "core/NativePhonemizer.h"
 #include "core/Error.h"
 #include "core/KModel.h"
@@ -28,14 +30,16 @@ Napi::Value loadModel(const Napi::CallbackInfo& info) {
   return atBoundary(env, "loading the model", [&]() -> Napi::Value {
     if (!info[0].IsObject()) throw KokoroError(codes::kInvalidArgument, "loadModel(spec): spec must be an object");
     ModelSpec spec = readModelSpec(info[0].As<Napi::Object>());
+    const ExecutorOptions executorOptions = readExecutorOptions(info[0].As<Napi::Object>());
+    spec.threads = executorOptions.threadsPerExecutor;
     spec.device = resolveDevice(spec.device);
-    return PromiseWorker<std::shared_ptr<const KModel>>::queue(
+    return PromiseWorker<std::shared_ptr<Executor>>::queue(
         env, "loading the model",
-        [spec = std::move(spec)]() {
+        [spec = std::move(spec), executorOptions]() {
           applyThreadCount(spec.threads);
-          return KModel::load(spec);
+          return std::make_shared<Executor>(KModel::load(spec), executorOptions);
         },
-        [](Napi::Env env, std::shared_ptr<const KModel>& model) { return ModelWrap::wrap(env, model); });
+        [](Napi::Env env, std::shared_ptr<Executor>& executor) { return ModelWrap::wrap(env, executor); });
   });
 }
 

@@ -1,3 +1,5 @@
+import type { EngineStats, ResolvedEngineOptions } from '../engineOptions.js';
+
 /**
  * The shape of the native addon. This is the only module that touches the raw binding; the
  * rest of the package goes through these types.
@@ -12,6 +14,7 @@ export interface NativeModelSpec {
   albertHeads: number;
   albertLayers: number;
   voiceRowRule: 'codepoints' | 'tokens';
+  executor: ResolvedEngineOptions;
   sizes: Record<string, number>;
   vocab: Record<string, number>;
 }
@@ -39,10 +42,13 @@ export interface InferResult {
 
 export interface NativeModel {
   infer(phonemes: string, voice: Float32Array, speed: number | undefined, seed: number | undefined,
-    withCurves: boolean): Promise<InferResult>;
+    withCurves: boolean, cancelId?: number): Promise<InferResult>;
+  /** Cancels the infer() call that was given `cancelId`. */
+  cancel(cancelId: number): void;
   save(path: string): Promise<void>;
   dispose(): void;
-  info(): { device: string; threads: number; parameters: number; precision: 'fp32' | 'bf16' | 'fp16' };
+  info(): { device: string; threads: number; parameters: number; precision: 'fp32' | 'bf16' | 'fp16'; executors: number; batching: boolean };
+  stats(): EngineStats;
 }
 
 export interface NativeStreamChunk extends InferResult {

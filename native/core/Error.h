@@ -28,6 +28,9 @@ inline constexpr const char* kResourceExhausted = "KOKORO_RESOURCE_EXHAUSTED";
 inline constexpr const char* kUnsupportedLanguage = "KOKORO_UNSUPPORTED_LANGUAGE";
 inline constexpr const char* kPhonemizerUnavailable = "KOKORO_PHONEMIZER_UNAVAILABLE";
 inline constexpr const char* kInternal = "KOKORO_INTERNAL";
+// The executor's submission queue is full and the model was loaded with whenFull 'reject'.
+inline constexpr const char* kQueueFull = "KOKORO_QUEUE_FULL";
+inline constexpr const char* kAborted = "KOKORO_ABORTED";
 }  // namespace codes
 
 class KokoroError : public std::runtime_error {

@@ -1,5 +1,6 @@
 #include "core/KModel.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
@@ -171,6 +172,10 @@ at::Tensor selectStyle(const at::Tensor& voice, int64_t row) {
 
 }  // namespace
 
+at::Tensor toDevice(const at::Tensor& tensor, const c10::Device& device, bool nonBlocking) {
+  return tensor.to(tensor.options().device(device), nonBlocking);
+}
+
 std::shared_ptr<const KModel> KModel::load(const ModelSpec& spec) {
   configureGraphExecutor();
   const Precision precision = resolvePrecision(spec.precision, spec.device);
@@ -211,10 +216,12 @@ std::shared_ptr<const KModel> KModel::load(const ModelSpec& spec) {
   model->voiceRowRule_ = spec.voiceRowRule;
   model->threads_ = spec.threads;
   for (const auto& param : model->module_.parameters()) model->parameterCount_ += param.numel();
+  model->hasBatchMethods_ = model->module_.find_method("predict_batch").has_value() &&
+                            model->module_.find_method("decode_batch").has_value();
   return model;
 }
 
-InferenceResult KModel::infer(const InferenceRequest& request) const {
+PreparedRequest KModel::prepare(const InferenceRequest& request) const {
   limits::checkSpeed(request.speed);
   const TokenizedPhonemes tokens = vocab_.encode(request.phonemes);
   const auto tokenCount = static_cast<int64_t>(tokens.ids.size()) - 2;
@@ -228,9 +235,8 @@ InferenceResult KModel::infer(const InferenceRequest& request) const {
     throw KokoroError(codes::kBadVoice, "voice must be a [rows, 256] pack or one 256-wide style row");
   }
 
-  applyThreadCount(threads_);
-  torch::NoGradGuard noGrad;
-  InferenceResult result;
+  PreparedRequest prepared;
+  InferenceResult& result = prepared.result;
   result.tokenIds = tokens.ids;
   result.droppedCharacters.assign(tokens.dropped.begin(), tokens.dropped.end());
   result.voiceRow = voiceRowRule_ == VoiceRowRule::kTokenCount
@@ -239,50 +245,68 @@ InferenceResult KModel::infer(const InferenceRequest& request) const {
   result.voiceRow = std::min(result.voiceRow, voice.size(0) - 1);
   // A fresh seed fits in 32 bits so that it survives the trip through a JS number.
   result.seed = request.seed ? *request.seed : static_cast<uint64_t>(std::random_device{}());
+  prepared.ids = tokens.ids;
+  prepared.style = selectStyle(voice, result.voiceRow).to(at::kFloat);
+  prepared.speed = request.speed;
+  prepared.withCurves = request.withCurves;
+  return prepared;
+}
 
+SourceNoise KModel::drawSourceNoise(int64_t f0Length, uint64_t seed) const {
+  // Drawn like the official code draws them from the global generator (see draw_source_noise
+  // in models/kokoro_ts/model.py), but from a generator of this request's own: concurrent and
+  // batched requests stay reproducible. Drawn on the CPU so that CPU and CUDA runs get the
+  // same noise.
+  auto shapes = module_.run_method("noise_shapes", f0Length).toTuple();
+  const auto jitterShape = shapes->elements()[0].toIntVector();
+  const auto noiseShape = shapes->elements()[1].toIntVector();
+  const bool pinned = device_ != "cpu";
+  const auto options = at::TensorOptions().dtype(at::kFloat).pinned_memory(pinned);
+  at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
+  SourceNoise drawn;
+  drawn.jitter = at::empty(jitterShape, options);
+  drawn.jitter.uniform_(0.0, 1.0, generator);
+  drawn.noise = at::empty({noiseShape[0], noiseShape[2], noiseShape[1]}, options).transpose(1, 2);
+  drawn.noise.normal_(0.0, 1.0, generator);
+  return drawn;
+}
+
+InferenceResult KModel::infer(const InferenceRequest& request) const { return runPrepared(prepare(request)); }
+
+InferenceResult KModel::runPrepared(PreparedRequest&& prepared, StageTimes* times) const {
+  applyThreadCount(threads_);
+  torch::NoGradGuard noGrad;
+  InferenceResult result = std::move(prepared.result);
   const c10::Device device(device_);
-  at::Tensor ids = torch::tensor(tokens.ids, at::kLong).unsqueeze(0).to(device);
-  at::Tensor style = selectStyle(voice, result.voiceRow).to(at::kFloat).to(device);
+  const bool async = device_ != "cpu";
+  const auto started = std::chrono::steady_clock::now();
+  at::Tensor ids = torch::tensor(prepared.ids, at::kLong).unsqueeze(0).to(device);
+  at::Tensor style = prepared.style.to(device);
 
-  auto predicted = module_.run_method("predict", ids, style, request.speed).toTuple();
+  auto predicted = module_.run_method("predict", ids, style, prepared.speed).toTuple();
   at::Tensor durations = predicted->elements()[0].toTensor().cpu();
   at::Tensor f0 = predicted->elements()[2].toTensor();
   at::Tensor n = predicted->elements()[3].toTensor();
   at::Tensor asr = predicted->elements()[4].toTensor();
-  const int64_t frames = durations.sum().item<int64_t>();
-  if (frames > limits::kMaxFrames) {
-    throw KokoroError(codes::kInputTooLong,
-                      "the model predicted " + std::to_string(frames) + " frames (" + std::to_string(frames / 40) +
-                          " s of audio) for one input; the limit is " + std::to_string(limits::kMaxFrames) +
-                          ". Use fewer tokens per call or a higher speed (streams split their input for you).");
-  }
+  limits::checkFrames(durations.sum().item<int64_t>());
+  const auto predicted_at = std::chrono::steady_clock::now();
 
-  // The decoder's random inputs, drawn like the official code draws them from the global
-  // generator (see draw_source_noise in models/kokoro_ts/model.py), but from a generator of
-  // this request's own: concurrent requests stay reproducible. Drawn on the CPU so that CPU
-  // and CUDA runs get the same noise.
-  auto shapes = module_.run_method("noise_shapes", f0.size(1)).toTuple();
-  const auto jitterShape = shapes->elements()[0].toIntVector();
-  const auto noiseShape = shapes->elements()[1].toIntVector();
-  at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(result.seed);
-  at::Tensor jitter = at::rand(jitterShape, generator);
-  at::Tensor noise = at::empty({noiseShape[0], noiseShape[2], noiseShape[1]}).transpose(1, 2);
-  noise.normal_(0.0, 1.0, generator);
-
-  at::Tensor audio = module_.run_method("decode", asr, f0, n, style, jitter.to(device), noise.to(device))
+  SourceNoise drawn = drawSourceNoise(f0.size(1), result.seed);
+  at::Tensor audio = module_.run_method("decode", asr, f0, n, style, toDevice(drawn.jitter, device, async),
+                                        toDevice(drawn.noise, device, async))
                          .toTensor()
                          .to(at::kFloat)
                          .cpu()
                          .contiguous();
-  if (!at::isfinite(audio).all().item<bool>()) {
-    throw KokoroError(codes::kInferenceFailed,
-                      "the model produced non-finite audio (NaN or infinity): its weights or the voice are corrupt. "
-                      "Re-download the checkpoint and voice.");
+  limits::checkFinite(audio);
+  if (times != nullptr) {
+    times->predict += std::chrono::duration<double>(predicted_at - started).count();
+    times->decode += std::chrono::duration<double>(std::chrono::steady_clock::now() - predicted_at).count();
   }
   result.audio.assign(audio.data_ptr<float>(), audio.data_ptr<float>() + audio.numel());
   durations = durations.to(at::kLong).contiguous();
   result.durations.assign(durations.data_ptr<int64_t>(), durations.data_ptr<int64_t>() + durations.numel());
-  if (request.withCurves) {
+  if (prepared.withCurves) {
     at::Tensor f0Cpu = f0.cpu().contiguous();
     at::Tensor nCpu = n.cpu().contiguous();
     result.f0.assign(f0Cpu.data_ptr<float>(), f0Cpu.data_ptr<float>() + f0Cpu.numel());

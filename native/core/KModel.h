@@ -56,11 +56,47 @@ struct InferenceResult {
   uint64_t seed = 0;
 };
 
+// Copies to `device`; `nonBlocking` only from pinned memory to CUDA (ordered on the current
+// stream, so later work on that stream sees the data).
+at::Tensor toDevice(const at::Tensor& tensor, const c10::Device& device, bool nonBlocking);
+
+// A request checked and tokenized, ready for a forward pass (alone or in a batch).
+struct PreparedRequest {
+  std::vector<int64_t> ids;      // token ids with both 0 pads
+  at::Tensor style;              // [1, 256] float32, CPU
+  double speed = 1.0;
+  bool withCurves = false;
+  InferenceResult result;        // tokenIds, droppedCharacters, voiceRow and seed filled in
+};
+
+// The decoder's random inputs for one request (see draw_source_noise in models/kokoro_ts).
+struct SourceNoise {
+  at::Tensor jitter;  // [1, 9]
+  at::Tensor noise;   // [1, L, 9]
+};
+
+// Seconds spent in each stage of a forward pass.
+struct StageTimes {
+  double predict = 0;
+  double decode = 0;
+};
+
 class KModel {
  public:
   static std::shared_ptr<const KModel> load(const ModelSpec& spec);
 
   InferenceResult infer(const InferenceRequest& request) const;
+  // infer() in two steps: prepare() validates (throws KokoroError on bad input) and
+  // runPrepared() makes the audio with the batch-1 methods.
+  PreparedRequest prepare(const InferenceRequest& request) const;
+  InferenceResult runPrepared(PreparedRequest&& prepared, StageTimes* times = nullptr) const;
+  // Drawn on the CPU from a generator seeded with `seed`, exactly as the official code draws
+  // them; in pinned memory when the model runs on CUDA (for an asynchronous copy).
+  SourceNoise drawSourceNoise(int64_t f0Length, uint64_t seed) const;
+  // Whether the module has predict_batch/decode_batch (older saved TorchScript files do not).
+  bool hasBatchMethods() const { return hasBatchMethods_; }
+  // The TorchScript module, for batched passes (BatchRunner). Running methods is thread-safe.
+  torch::jit::Module& module() const { return module_; }
   // Writes architecture + weights as one TorchScript file (loads without the checkpoint).
   void save(const std::string& path) const;
 
@@ -90,6 +126,7 @@ class KModel {
   int threads_ = 1;
   Precision precision_ = Precision::kFloat32;
   int64_t parameterCount_ = 0;
+  bool hasBatchMethods_ = false;
 };
 
 }  // namespace kokoro

@@ -22,4 +22,21 @@ int64_t maxTokensAt(double speed) {
   return std::min(kMaxTokens, kMaxFrames / framesPerToken - 2);
 }
 
+void checkFrames(int64_t frames) {
+  if (frames > kMaxFrames) {
+    throw KokoroError(codes::kInputTooLong,
+                      "the model predicted " + std::to_string(frames) + " frames (" + std::to_string(frames / 40) +
+                          " s of audio) for one input; the limit is " + std::to_string(kMaxFrames) +
+                          ". Use fewer tokens per call or a higher speed (streams split their input for you).");
+  }
+}
+
+void checkFinite(const at::Tensor& audio) {
+  if (!at::isfinite(audio).all().item<bool>()) {
+    throw KokoroError(codes::kInferenceFailed,
+                      "the model produced non-finite audio (NaN or infinity): its weights or the voice are corrupt. "
+                      "Re-download the checkpoint and voice.");
+  }
+}
+
 }  // namespace kokoro::limits

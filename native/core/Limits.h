@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+#include <ATen/ATen.h>
+
 namespace kokoro::limits {
 
 // Phoneme tokens one inference takes (the model's 512 positions minus the two pads).
@@ -22,5 +24,9 @@ inline constexpr int64_t kMaxFrames = (kMaxTokens + 2) * kMaxFramesPerToken;
 void checkSpeed(double speed);
 // Tokens per chunk that can never exceed kMaxFrames at `speed`, at most kMaxTokens.
 int64_t maxTokensAt(double speed);
+// Throws KokoroError(kInputTooLong) when one inference predicted more than kMaxFrames frames.
+void checkFrames(int64_t frames);
+// Throws KokoroError(kInferenceFailed) unless every sample is finite: NaN audio is never returned.
+void checkFinite(const at::Tensor& audio);
 
 }  // namespace kokoro::limits

@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 
 #include <ATen/Context.h>
+#include <cstdlib>
 #include <ATen/Parallel.h>
 #include <torch/cuda.h>
 
@@ -84,6 +85,13 @@ void applyThreadCount(int threads) {
   // libtorch's thread setting does not reach OpenBLAS, which keeps a process-wide pool: give
   // it the same count (measured: on par with 1 BLAS thread, and one knob for the user).
   if (setBlasThreads != nullptr) setBlasThreads(threads);
+}
+
+bool jitOptimizeWanted(bool onCuda) {
+  const char* forced = std::getenv("KOKORO_JIT_OPTIMIZE");
+  if (forced != nullptr && std::string(forced) == "1") return true;
+  if (forced != nullptr && std::string(forced) == "0") return false;
+  return onCuda;
 }
 
 std::string resolveDevice(const std::string& device) {

@@ -26,6 +26,11 @@ RuntimeInfo queryRuntime();
 // the BLAS pool size. Called on each inference thread before it runs.
 void applyThreadCount(int threads);
 
+// Whether TorchScript's optimising (profiling) graph executor should run: on CUDA, where its
+// fuser pays, and not on CPU, where it re-specialises for every input length and gains
+// nothing. KOKORO_JIT_OPTIMIZE=1 / =0 forces it on / off.
+bool jitOptimizeWanted(bool onCuda);
+
 // Throws KokoroError(kDeviceUnavailable) when `device` ("cpu", "cuda", "cuda:N") cannot be
 // used; "auto" resolves to "cuda" when available else "cpu". Returns the resolved device.
 std::string resolveDevice(const std::string& device);

@@ -1,5 +1,7 @@
 #include "core/SpeechStream.h"
 
+#include <chrono>
+#include <future>
 #include <vector>
 
 #include "core/Error.h"
@@ -8,10 +10,29 @@
 namespace kokoro {
 namespace {
 constexpr size_t kFirstChunkBytes = 60;
+// How often a producer waiting for its chunk looks whether the stream was cancelled.
+constexpr std::chrono::milliseconds kCancelPoll{10};
 }  // namespace
 
 SpeechStream::SpeechStream(SpeechStreamOptions options)
     : options_(std::move(options)), queue_(options_.lookahead) {}
+
+std::optional<InferenceResult> SpeechStream::synthesize(InferenceRequest&& request, JobPriority priority) {
+  auto outcome = std::make_shared<std::promise<InferenceOutcome>>();
+  std::future<InferenceOutcome> settled = outcome->get_future();
+  auto job = std::make_shared<InferenceJob>(std::move(request), priority,
+                                            [outcome](InferenceOutcome&& result) { outcome->set_value(std::move(result)); });
+  options_.executor->submit(job);
+  while (settled.wait_for(kCancelPoll) != std::future_status::ready) {
+    if (queue_.cancelled()) {
+      options_.executor->cancel(job);
+      return std::nullopt;
+    }
+  }
+  InferenceOutcome done = settled.get();
+  if (done.error) std::rethrow_exception(done.error);
+  return std::move(done.result);
+}
 
 void SpeechStream::run(const std::function<void(SpeechChunk&&)>& deliver) {
   TextChunker chunker(options_.text);
@@ -42,7 +63,7 @@ void SpeechStream::run(const std::function<void(SpeechChunk&&)>& deliver) {
 
     PhonemizedText phonemized = options_.phonemize(piece.text);
     std::string phonemes = std::move(phonemized.phonemes);
-    const size_t tokens = options_.model->tokenCount(phonemes);
+    const size_t tokens = options_.executor->model().tokenCount(phonemes);
     if (tokens == 0) continue;  // nothing pronounceable (symbols only): no chunk
     if (tokens > static_cast<size_t>(limits::maxTokensAt(options_.speed))) {
       if (auto halves = TextChunker::splitAtWeakestBoundary(piece)) {
@@ -61,8 +82,10 @@ void SpeechStream::run(const std::function<void(SpeechChunk&&)>& deliver) {
     request.voice = options_.voice;
     request.speed = options_.speed;
     if (options_.seed) request.seed = *options_.seed + index;
+    auto result = synthesize(std::move(request), index == 0 ? JobPriority::kFirstAudio : JobPriority::kLaterAudio);
+    if (!result) return;
     SpeechChunk chunk;
-    chunk.result = options_.model->infer(request);
+    chunk.result = std::move(*result);
     chunk.index = index++;
     chunk.text = std::move(piece);
     chunk.phonemes = std::move(phonemes);

@@ -1,6 +1,7 @@
 // One text-to-speech request as a stream: text -> pieces (TextChunker) -> phonemes (a
-// phonemizer) -> audio (KModel), chunk by chunk, paced by a StreamQueue. Runs on its own
-// producer thread; knows nothing of JavaScript.
+// phonemizer) -> audio (the model's Executor), chunk by chunk, paced by a StreamQueue. Runs on
+// its own producer thread, which only phonemizes and waits: inference runs on the Executor,
+// the first chunk ahead of other streams' later chunks. Knows nothing of JavaScript.
 #pragma once
 
 #include <atomic>
@@ -12,6 +13,7 @@
 
 #include <ATen/ATen.h>
 
+#include "core/Executor.h"
 #include "core/KModel.h"
 #include "core/PhonemizedText.h"
 #include "core/StreamQueue.h"
@@ -29,7 +31,7 @@ struct SpeechChunk {
 
 
 struct SpeechStreamOptions {
-  std::shared_ptr<const KModel> model;
+  std::shared_ptr<Executor> executor;
   std::string text;
   at::Tensor voice;                 // [rows, 256]
   double speed = 1.0;
@@ -51,6 +53,9 @@ class SpeechStream {
   size_t produced() const { return produced_.load(); }
 
  private:
+  // Runs one chunk's inference on the executor; nullopt when the stream was cancelled.
+  std::optional<InferenceResult> synthesize(InferenceRequest&& request, JobPriority priority);
+
   SpeechStreamOptions options_;
   StreamQueue queue_;
   std::atomic<size_t> produced_{0};

@@ -60,6 +60,50 @@ ModelSpec readModelSpec(const Napi::Object& options) {
   return spec;
 }
 
+ExecutorOptions readExecutorOptions(const Napi::Object& options) {
+  ExecutorOptions executor;
+  if (!options.Get("executor").IsObject()) {
+    throw KokoroError(codes::kInvalidArgument, "option 'executor' must be an object");
+  }
+  Napi::Object spec = options.Get("executor").As<Napi::Object>();
+  executor.executors = static_cast<int>(requireInteger(spec, "executors"));
+  executor.threadsPerExecutor = static_cast<int>(requireInteger(spec, "threads"));
+  executor.maxQueue = static_cast<size_t>(requireInteger(spec, "maxQueue"));
+  executor.whenFull = requireString(spec, "whenFull") == "reject" ? WhenFull::kReject : WhenFull::kWait;
+  executor.batchMaxSize = static_cast<size_t>(requireInteger(spec, "batchMaxSize"));
+  Napi::Value window = spec.Get("batchWindowMs");
+  if (!window.IsNumber()) throw KokoroError(codes::kInvalidArgument, "option 'batchWindowMs' must be a number");
+  executor.batchWindow = std::chrono::microseconds(static_cast<int64_t>(window.As<Napi::Number>().DoubleValue() * 1000.0));
+  if (executor.executors < 1 || executor.threadsPerExecutor < 1 || executor.maxQueue < 1 || executor.batchMaxSize < 1) {
+    throw KokoroError(codes::kInvalidArgument, "executor options must be positive");
+  }
+  return executor;
+}
+
+Napi::Value toJs(Napi::Env env, const ExecutorStats& stats) {
+  auto number = [&env](double value) { return Napi::Number::New(env, value); };
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("executors", number(stats.executors));
+  out.Set("threadsPerExecutor", number(stats.threadsPerExecutor));
+  out.Set("queued", number(static_cast<double>(stats.queued)));
+  out.Set("running", number(static_cast<double>(stats.running)));
+  out.Set("submitted", number(static_cast<double>(stats.submitted)));
+  out.Set("completed", number(static_cast<double>(stats.completed)));
+  out.Set("failed", number(static_cast<double>(stats.failed)));
+  out.Set("cancelled", number(static_cast<double>(stats.cancelled)));
+  out.Set("rejected", number(static_cast<double>(stats.rejected)));
+  out.Set("batches", number(static_cast<double>(stats.batches)));
+  Napi::Array sizes = Napi::Array::New(env, stats.batchSizeCounts.size());
+  for (size_t i = 0; i < stats.batchSizeCounts.size(); ++i) sizes.Set(i, number(static_cast<double>(stats.batchSizeCounts[i])));
+  out.Set("batchSizeCounts", sizes);
+  Napi::Object stages = Napi::Object::New(env);
+  stages.Set("predict", number(stats.predictSeconds));
+  stages.Set("decode", number(stats.decodeSeconds));
+  out.Set("stageSeconds", stages);
+  out.Set("audioSeconds", number(stats.audioSeconds));
+  return out;
+}
+
 at::Tensor readVoice(const Napi::Value& value) {
   if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
     throw KokoroError(codes::kBadVoice, "voice must be a Float32Array");

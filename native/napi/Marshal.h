@@ -9,6 +9,8 @@
 
 #include <ATen/ATen.h>
 
+#include "core/Executor.h"
+#include "core/ExecutorStats.h"
 #include "core/KModel.h"
 #include "core/NativePhonemizer.h"
 
@@ -16,6 +18,8 @@ namespace kokoro::napi {
 
 std::string requireString(const Napi::Object& options, const char* key);
 ModelSpec readModelSpec(const Napi::Object& options);
+// The `executor` object of the load spec (validated in lib/engineOptions.ts).
+ExecutorOptions readExecutorOptions(const Napi::Object& options);
 // Copies a Float32Array of rows*256 finite floats into a [rows, 256] tensor.
 at::Tensor readVoice(const Napi::Value& value);
 // A request's speed (undefined: 1), checked against the limits.
@@ -29,5 +33,6 @@ NormalizationOptions readNormalizationOptions(const Napi::Object& flags);
 // `{ lexicon: path, userLexicon?: { word: phonemes }, normalization?: { … } | false,
 // guessPartOfSpeech?: boolean }`, or nothing for undefined/null.
 std::optional<EnglishSettings> readEnglishSettings(const Napi::Value& value);
+Napi::Value toJs(Napi::Env env, const ExecutorStats& stats);
 
 }  // namespace kokoro::napi

@@ -154,7 +154,7 @@ Napi::Value StreamWrap::start(const Napi::CallbackInfo& info) {
       if (state->events) state->events.Release();
     };
     try {
-      options.model = ModelWrap::modelOf(env, info[0]);
+      options.executor = ModelWrap::executorOf(env, info[0]);
       if (!info[1].IsString()) throw KokoroError(codes::kInvalidArgument, "text must be a string");
       options.text = info[1].As<Napi::String>().Utf8Value();
       options.voice = readVoice(info[2]);

@@ -6,7 +6,9 @@ import { fixtureCases, hasShared, tinyConfig, tinyVoice, tinyWeights } from '../
 describe.skipIf(!hasShared)('concurrent inference', () => {
   let model: KModel;
   beforeAll(async () => {
-    model = await KModel.load({ config: tinyConfig, weights: tinyWeights, device: 'cpu', threads: 1 });
+    // One request per pass: concurrent results must then equal sequential ones bit for bit
+    // (batched passes are compared in test/engine).
+    model = await KModel.load({ config: tinyConfig, weights: tinyWeights, device: 'cpu', threads: 1, batch: { maxSize: 1 } });
   });
   afterAll(() => model?.dispose());
 

@@ -16,7 +16,9 @@ describe.skipIf(!hasShared)('streaming speech', () => {
   let manager: ModelManager;
   let model: KokoroModel;
   beforeAll(async () => {
-    manager = new ModelManager({ modelsDir: makeTinyModelsDir(), device: 'cpu', threads: 1 });
+    // One request per pass, so that concurrent streams equal sequential ones bit for bit
+    // (batched passes are compared in test/engine).
+    manager = new ModelManager({ modelsDir: makeTinyModelsDir(), device: 'cpu', threads: 1, batch: { maxSize: 1 } });
     model = await manager.getModel('v1.0');
   });
   afterAll(() => manager?.dispose());

@@ -1,0 +1,73 @@
+// The model's own threads: every inference (infer() and every stream chunk) runs here, never on
+// the caller's thread or libuv's pool. A fixed set of executor threads, each with its own
+// intra-op thread count (and its own CUDA stream on a GPU), takes batches from one bounded
+// BatchQueue and runs them through a BatchRunner. Submitting never blocks; outcomes come back
+// through each job's completion.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/BatchQueue.h"
+#include "core/BatchRunner.h"
+#include "core/ExecutorStats.h"
+#include "core/InferenceJob.h"
+#include "core/KModel.h"
+
+namespace kokoro {
+
+struct ExecutorOptions {
+  int executors = 1;
+  int threadsPerExecutor = 1;
+  size_t maxQueue = 256;
+  WhenFull whenFull = WhenFull::kWait;
+  size_t batchMaxSize = 8;                 // 1 disables batching
+  std::chrono::microseconds batchWindow{0};  // how long a job may wait for company
+};
+
+class Executor : private PassObserver {
+ public:
+  Executor(std::shared_ptr<const KModel> model, ExecutorOptions options);
+  ~Executor();
+  Executor(const Executor&) = delete;
+  Executor& operator=(const Executor&) = delete;
+
+  // Queues a job. A full queue (whenFull 'reject') or a shut-down executor settles it at once
+  // with KOKORO_QUEUE_FULL or KOKORO_DISPOSED, on this thread.
+  void submit(const JobPtr& job);
+  // Cancels a job: removed from the queue and settled with KOKORO_ABORTED if it has not
+  // started, else dropped at the next stage boundary while its batch mates complete unchanged.
+  void cancel(const JobPtr& job);
+  // Stops the threads (after their current pass) and fails the jobs still queued with
+  // KOKORO_DISPOSED. Idempotent; the destructor calls it. Never call from an executor thread.
+  void shutdown();
+
+  ExecutorStats stats() const;
+  const KModel& model() const { return *model_; }
+  const std::shared_ptr<const KModel>& sharedModel() const { return model_; }
+  const ExecutorOptions& options() const { return options_; }
+
+ private:
+  void runThread();
+  void predictPass(size_t requests, double seconds) override;
+  void decodePass(double seconds) override;
+  void settling(Settled how, double audioSeconds) override;
+
+  std::shared_ptr<const KModel> model_;
+  ExecutorOptions options_;
+  size_t maxBatch_;
+  BatchRunner runner_;
+  BatchQueue queue_;
+  std::vector<std::thread> threads_;
+  std::mutex shutdownMutex_;
+  bool shutDown_ = false;
+
+  mutable std::mutex statsMutex_;
+  ExecutorStats stats_;
+};
+
+}  // namespace kokoro
