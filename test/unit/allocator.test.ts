@@ -6,12 +6,16 @@ import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain JS helper
 import { repoRoot } from '../helpers/environment.mjs';
 
-const addon = join(repoRoot as string, 'build', 'Release', 'kokoro_native.node');
+// The addon as the package finds it: the local build, else the prebuild (test/cli/package.test.ts
+// may have replaced build/ with a prebuildify run by the time this file runs).
+const root = repoRoot as string;
+const loadAddon = `const fs = require('fs'); const local = ${JSON.stringify(join(root, 'build', 'Release', 'kokoro_native.node'))};` +
+  `const addon = fs.existsSync(local) ? require(local) : require('node-gyp-build')(${JSON.stringify(root)});`;
 
 /** The allocator line runtimeInfo() reports in a fresh process with `env` added. */
 function allocatorIn(env: Record<string, string>): string {
-  const run = spawnSync(process.execPath, ['-e', `console.log(require(${JSON.stringify(addon)}).runtimeInfo().allocator)`], {
-    env: { ...process.env, KOKORO_MALLOC_TUNING: '', MALLOC_MMAP_THRESHOLD_: '', ...env }, encoding: 'utf8',
+  const run = spawnSync(process.execPath, ['-e', `${loadAddon} console.log(addon.runtimeInfo().allocator)`], {
+    env: { ...process.env, KOKORO_MALLOC_TUNING: '', MALLOC_MMAP_THRESHOLD_: '', ...env }, encoding: 'utf8', cwd: root,
   });
   expect(run.status, run.stderr).toBe(0);
   return run.stdout.trim();
