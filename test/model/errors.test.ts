@@ -33,6 +33,13 @@ describe.skipIf(!hasShared)('loading errors', () => {
     await expectCode(KModel.load({ config: partial, weights: tinyWeights }), ErrorCode.BadConfig, 'hidden_dim');
   });
 
+  it('rejects an ALBERT layer count so large that one request would run for hours', async () => {
+    const config = JSON.parse(readFileSync(tinyConfig, 'utf8')) as { plbert: Record<string, number> };
+    const huge = join(scratch, 'albert-huge.json');
+    writeFileSync(huge, JSON.stringify({ ...config, plbert: { ...config.plbert, num_hidden_layers: 1e6 } }));
+    await expectCode(KModel.load({ config: huge, weights: tinyWeights }), ErrorCode.BadConfig, 'plbert.num_hidden_layers');
+  });
+
   it('names a missing checkpoint', async () => {
     const path = join(scratch, 'missing.pth');
     await expectCode(KModel.load({ config: tinyConfig, weights: path, device: 'cpu' }), ErrorCode.FileNotFound, path);
