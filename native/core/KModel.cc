@@ -242,7 +242,9 @@ InferenceResult KModel::infer(const InferenceRequest& request) const {
 
   const c10::Device device(device_);
   at::Tensor ids = torch::tensor(tokens.ids, at::kLong).unsqueeze(0).to(device);
-  at::Tensor style = selectStyle(voice, result.voiceRow).to(at::kFloat).to(device);
+  at::Tensor style = selectStyle(voice, result.voiceRow).to(at::kFloat);
+  limits::checkStyleMagnitude(style.abs().max().item<double>());
+  style = style.to(device);
 
   auto predicted = module_.run_method("predict", ids, style, request.speed).toTuple();
   at::Tensor durations = predicted->elements()[0].toTensor().cpu();
