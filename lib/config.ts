@@ -40,6 +40,13 @@ const STRUCTURE_KEYS = [
   'gen_istft_hop_size',
 ] as const;
 
+/**
+ * Upper bounds for sizes that cost run time without costing weights. ALBERT shares one layer's
+ * weights across all its layers, so any `num_hidden_layers` loads, and each request then runs
+ * that many layers (Kokoro uses 12; ALBERT's published configurations at most 24).
+ */
+const MAX_SIZES: Record<string, number> = { 'plbert.num_hidden_layers': 64 };
+
 function fail(path: string, what: string): never {
   throw new KokoroError(
     ErrorCode.BadConfig,
@@ -49,6 +56,8 @@ function fail(path: string, what: string): never {
 
 function requireNumber(path: string, value: unknown, name: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) fail(path, `'${name}' must be a positive integer`);
+  const max = MAX_SIZES[name];
+  if (max !== undefined && value > max) fail(path, `'${name}' is ${value}, more than the ${max} this runtime accepts`);
   return value;
 }
 

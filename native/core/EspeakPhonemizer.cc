@@ -6,6 +6,7 @@
 #include <cstring>
 #include <regex>
 
+#include "core/EspeakInput.h"
 #include "core/Error.h"
 #include "core/IpaMapping.h"
 #include "core/Vocab.h"
@@ -157,7 +158,7 @@ std::string EspeakPhonemizer::phonemize(const std::string& text, EspeakLanguage 
     std::lock_guard<std::mutex> lock(mutex_);
     ensureStarted();
     selectVoice(language);
-    ipa = rawPhonemes(text);
+    ipa = rawPhonemes(espeakSafeText(text));
   }
   // A word read in another language comes wrapped in switch markers like "(en)...(hi)".
   static const std::regex languageSwitch("\\([\\^a-z]{2,8}(-[\\^a-z0-9]+)?\\)");

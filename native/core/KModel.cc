@@ -247,6 +247,7 @@ PreparedRequest KModel::prepare(const InferenceRequest& request) const {
   result.seed = request.seed ? *request.seed : static_cast<uint64_t>(std::random_device{}());
   prepared.ids = tokens.ids;
   prepared.style = selectStyle(voice, result.voiceRow).to(at::kFloat);
+  limits::checkStyleMagnitude(prepared.style.abs().max().item<double>());
   prepared.speed = request.speed;
   prepared.withCurves = request.withCurves;
   return prepared;

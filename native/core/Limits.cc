@@ -16,6 +16,15 @@ void checkSpeed(double speed) {
   }
 }
 
+void checkStyleMagnitude(double maxAbs) {
+  if (!(maxAbs <= kMaxStyleMagnitude)) {
+    std::ostringstream message;
+    message << "voice style values must be finite and within ±" << kMaxStyleMagnitude << " (voice packs stay within ±4), got |value| up to "
+            << maxAbs << ": the voice file or Float32Array is corrupt";
+    throw KokoroError(codes::kBadVoice, message.str());
+  }
+}
+
 int64_t maxTokensAt(double speed) {
   // A token lasts at most round(kMaxFramesPerToken / speed) frames; both pads count too.
   const auto framesPerToken = static_cast<int64_t>(std::ceil(static_cast<double>(kMaxFramesPerToken) / speed));

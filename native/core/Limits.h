@@ -20,8 +20,15 @@ inline constexpr int64_t kMaxFramesPerToken = 50;
 // streams never do, because they cut their chunks to maxTokensAt(speed).
 inline constexpr int64_t kMaxFrames = (kMaxTokens + 2) * kMaxFramesPerToken;
 
+// Largest |value| of a style row: released voice packs stay within ±4 (mixes are weighted means
+// of them), so this only rejects broken input, which would otherwise overflow the durations.
+inline constexpr double kMaxStyleMagnitude = 1000.0;
+
 // Throws KokoroError(kInvalidArgument) unless speed is in [kMinSpeed, kMaxSpeed].
 void checkSpeed(double speed);
+// Throws KokoroError(kBadVoice) unless the style row's largest |value| is finite and at most
+// kMaxStyleMagnitude.
+void checkStyleMagnitude(double maxAbs);
 // Tokens per chunk that can never exceed kMaxFrames at `speed`, at most kMaxTokens.
 int64_t maxTokensAt(double speed);
 // Throws KokoroError(kInputTooLong) when one inference predicted more than kMaxFrames frames.

@@ -87,7 +87,9 @@ export async function runCorpus({ every = 8, tinyConfig, tinyWeights, voicesDir 
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
-  const every = args.includes('--full') ? 1 : Number(args[args.indexOf('--every') + 1] || 8);
+  const everyAt = args.indexOf('--every');
+  const every = args.includes('--full') ? 1 : everyAt >= 0 ? Number(args[everyAt + 1]) : 8;
+  if (!Number.isInteger(every) || every < 1) throw new Error('--every takes a whole number >= 1');
   const { sharedDir } = await import('../helpers/environment.mjs');
   const fixture = join(sharedDir, 'fixtures', 'kokoro-tiny');
   const tally = await runCorpus({ every, tinyConfig: join(fixture, 'config.json'), tinyWeights: join(fixture, 'model.pth'),

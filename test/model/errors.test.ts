@@ -33,6 +33,27 @@ describe.skipIf(!hasShared)('loading errors', () => {
     await expectCode(KModel.load({ config: partial, weights: tinyWeights }), ErrorCode.BadConfig, 'hidden_dim');
   });
 
+  it('rejects an ALBERT layer count so large that one request would run for hours', async () => {
+    const config = JSON.parse(readFileSync(tinyConfig, 'utf8')) as { plbert: Record<string, number> };
+    const huge = join(scratch, 'albert-huge.json');
+    writeFileSync(huge, JSON.stringify({ ...config, plbert: { ...config.plbert, num_hidden_layers: 1e6 } }));
+    await expectCode(KModel.load({ config: huge, weights: tinyWeights }), ErrorCode.BadConfig, 'plbert.num_hidden_layers');
+  });
+
+  it('rejects voice values far outside any voice pack before they reach the model', async () => {
+    const model = await KModel.load({ config: tinyConfig, weights: tinyWeights });
+    try {
+      for (const value of [3e38, -1e6]) {
+        await expectCode(model.infer('hˈɛlO', new Float32Array(512).fill(value), { seed: 1 }), ErrorCode.BadVoice, 'within');
+      }
+      await expectCode(model.infer('hˈɛlO', new Float32Array(512).fill(Number.NaN), { seed: 1 }), ErrorCode.BadVoice);
+      const fine = await model.infer('hˈɛlO', new Float32Array(512).fill(0.5), { seed: 1 });
+      expect(fine.audio.length).toBeGreaterThan(0);
+    } finally {
+      await model.dispose();
+    }
+  });
+
   it('names a missing checkpoint', async () => {
     const path = join(scratch, 'missing.pth');
     await expectCode(KModel.load({ config: tinyConfig, weights: path, device: 'cpu' }), ErrorCode.FileNotFound, path);
