@@ -4,7 +4,7 @@
 // (flat means freed memory goes back to the system, not into the allocator's free lists).
 //
 //   node bench/memory.mjs [--precision fp32|bf16|auto] [--threads 2] [--count 100]
-//   KOKORO_MALLOC_TUNING=0 node bench/memory.mjs ...     # glibc's defaults, for comparison
+//   KOKORO_MALLOC_TUNING=1 node bench/memory.mjs ...     # with the opt-in malloc tuning, for comparison
 //
 // Needs: `npm install`, ../shared and the full-size random checkpoint (see bench/model-speed.mjs).
 import { join } from 'node:path';
