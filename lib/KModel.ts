@@ -137,7 +137,9 @@ export class KModel implements AsyncDisposable {
     if (!Number.isSafeInteger(voiceCacheBytes) || voiceCacheBytes < 0) {
       throw new KokoroError(ErrorCode.InvalidArgument, `voiceCacheBytes must be a non-negative integer, got ${String(voiceCacheBytes)}`);
     }
-    const executor = resolveEngineOptions(options);
+    const device = options.device ?? 'auto';
+    const onGpu = device === 'auto' ? loadBinding().runtimeInfo().cudaAvailable : String(device).startsWith('cuda');
+    const executor = resolveEngineOptions(options, onGpu);
     const architecture = options.torchscript ?? options.architecture ?? findArchitecture(config, configPath);
     const native = await nativeCall(() => loadBinding().loadModel({
       architecture,

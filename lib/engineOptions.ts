@@ -4,7 +4,10 @@ import { ErrorCode, KokoroError } from './errors.js';
 
 /** How a model's executor batches concurrent requests. */
 export interface BatchOptions {
-  /** Most requests in one forward pass. Defaults to 8; 1 disables batching. */
+  /**
+   * Most requests in one forward pass; 1 disables batching. Defaults to 8 on CUDA and 1 on the
+   * CPU, where batched decode measured slower than one request at a time (BENCHMARKS.md).
+   */
   maxSize?: number;
   /**
    * How long (ms) a request may wait for company before its pass starts. Defaults to 0: batch
@@ -51,7 +54,7 @@ function checkInteger(name: string, value: unknown, min: number, max: number): n
 }
 
 /** Fills in the defaults (executors × threads ≤ CPUs) and validates every executor option. */
-export function resolveEngineOptions(options: EngineOptions, cpus = availableParallelism()): ResolvedEngineOptions {
+export function resolveEngineOptions(options: EngineOptions, onGpu = false, cpus = availableParallelism()): ResolvedEngineOptions {
   const threads = options.threads === undefined
     ? Math.max(1, Math.min(8, Math.floor(cpus / (options.executors ?? 1))))
     : checkInteger('threads', options.threads, 1, 256);
@@ -67,7 +70,7 @@ export function resolveEngineOptions(options: EngineOptions, cpus = availablePar
   if (typeof batch !== 'object' || batch === null) {
     throw new KokoroError(ErrorCode.InvalidArgument, 'batch must be an object { maxSize?, windowMs? }');
   }
-  const batchMaxSize = checkInteger('batch.maxSize', batch.maxSize ?? 8, 1, 256);
+  const batchMaxSize = checkInteger('batch.maxSize', batch.maxSize ?? (onGpu ? 8 : 1), 1, 256);
   const batchWindowMs = batch.windowMs ?? 0;
   if (typeof batchWindowMs !== 'number' || !Number.isFinite(batchWindowMs) || batchWindowMs < 0 || batchWindowMs > 10_000) {
     throw new KokoroError(ErrorCode.InvalidArgument, `batch.windowMs must be a number of milliseconds in [0, 10000], got ${String(batchWindowMs)}`);
