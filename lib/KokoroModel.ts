@@ -23,6 +23,15 @@ export interface GenerateOptions {
   speed?: number;
   /** Seed of the decoder noise; chunk i uses seed + i. Random by default. */
   seed?: number;
+  /**
+   * Phoneme tokens of the first chunk, so that audio starts soon: the first sentence is cut at
+   * its last clause boundary (else word boundary) within this budget, never inside a word, and
+   * each later chunk may hold twice as many tokens as the one before until chunks are whole
+   * sentences again (510 tokens at most). Each chunk is spoken as an utterance of its own, so
+   * the cuts cost a little prosody at the start. `0` turns it off (whole sentences from the
+   * start). Defaults to 24 (about 1.5 s of audio; see BENCHMARKS.md).
+   */
+  firstChunkTokens?: number;
   /** Stops generation; the iteration then rejects with code KOKORO_ABORTED. */
   signal?: AbortSignal;
   /** Words pronounced your way in this request (English), over the model's `lexicon`. */
@@ -132,7 +141,7 @@ export class KokoroModel implements AsyncDisposable {
       native, sanitizeText(text), voice.data, options.speed, options.seed,
       'espeakLanguage' in frontEnd ? frontEnd.espeakLanguage : null,
       'phonemize' in frontEnd ? frontEnd.phonemize : null,
-      onEvent, 'english' in frontEnd ? frontEnd.english : undefined), options.signal);
+      onEvent, 'english' in frontEnd ? frontEnd.english : undefined, options.firstChunkTokens), options.signal);
     progress.produced = () => chunks.produced;
     const release = this.kmodel.registerStream(() => void chunks.return?.());
     try {

@@ -115,7 +115,8 @@ export interface NativeBinding {
   /** Starts producing speech; `espeakLanguage` or `phonemize` picks the front end. */
   startStream(model: NativeModel, text: string, voice: Float32Array, speed: number | undefined, seed: number | undefined,
     espeakLanguage: string | null, phonemize: ((text: string) => string) | null,
-    onEvent: (kind: string, payload?: unknown) => void, english?: NativeEnglishSettings): NativeStream;
+    onEvent: (kind: string, payload?: unknown) => void, english?: NativeEnglishSettings,
+    firstChunkTokens?: number): NativeStream;
   /** Phonemes (Kokoro symbols) of one text from a native front end, off the main thread. */
   phonemize(text: string, language: string, english?: NativeEnglishSettings): Promise<string>;
   /** English text normalization ('a' or 'b'); `sourceOffset` holds UTF-8 byte offsets. */

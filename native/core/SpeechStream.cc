@@ -9,13 +9,29 @@
 
 namespace kokoro {
 namespace {
-constexpr size_t kFirstChunkBytes = 60;
 // How often a producer waiting for its chunk looks whether the stream was cancelled.
 constexpr std::chrono::milliseconds kCancelPoll{10};
 }  // namespace
 
 SpeechStream::SpeechStream(SpeechStreamOptions options)
-    : options_(std::move(options)), queue_(options_.lookahead) {}
+    : options_(std::move(options)),
+      maxTokens_(static_cast<size_t>(limits::maxTokensAt(options_.speed))),
+      budget_(options_.firstChunkTokens, maxTokens_),
+      queue_(options_.lookahead) {}
+
+std::optional<std::pair<TextPiece, TextPiece>> SpeechStream::cutToBudget(const TextPiece& piece, size_t tokens,
+                                                                         size_t index) const {
+  const size_t allowed = budget_.tokensFor(index);
+  if (tokens <= allowed) return std::nullopt;
+  std::optional<std::pair<TextPiece, TextPiece>> halves;
+  // A short opening chunk: cut at a word boundary where the head's share of the bytes matches
+  // its share of the tokens. The head is phonemized again and cut again if still too long.
+  if (budget_.shortens(index)) halves = TextChunker::splitNear(piece, piece.text.size() * allowed / tokens);
+  // Over the model's limit: the weakest boundary nearest the middle (inside a word only when
+  // the piece is one very long word).
+  if (!halves && tokens > maxTokens_) halves = TextChunker::splitAtWeakestBoundary(piece);
+  return halves;
+}
 
 std::optional<InferenceResult> SpeechStream::synthesize(InferenceRequest&& request, JobPriority priority) {
   auto outcome = std::make_shared<std::promise<InferenceOutcome>>();
@@ -51,29 +67,19 @@ void SpeechStream::run(const std::function<void(SpeechChunk&&)>& deliver) {
     }
     piece = trimmed(piece);
     if (piece.text.empty()) continue;
-    // The listener waits for the first chunk: start with a clause rather than a whole long
-    // sentence when the sentence has clause punctuation to cut at.
-    if (index == 0 && piece.text.size() > kFirstChunkBytes) {
-      if (auto halves = TextChunker::splitAtWeakestBoundary(piece, /*clausesOnly=*/true)) {
-        pending.push_back(std::move(halves->second));
-        pending.push_back(std::move(halves->first));
-        continue;
-      }
-    }
-
     PhonemizedText phonemized = options_.phonemize(piece.text);
     std::string phonemes = std::move(phonemized.phonemes);
     const size_t tokens = options_.executor->model().tokenCount(phonemes);
     if (tokens == 0) continue;  // nothing pronounceable (symbols only): no chunk
-    if (tokens > static_cast<size_t>(limits::maxTokensAt(options_.speed))) {
-      if (auto halves = TextChunker::splitAtWeakestBoundary(piece)) {
-        pending.push_back(std::move(halves->second));
-        pending.push_back(std::move(halves->first));
-        continue;
-      }
+    if (auto halves = cutToBudget(piece, tokens, index)) {
+      pending.push_back(std::move(halves->second));
+      pending.push_back(std::move(halves->first));
+      continue;
+    }
+    if (tokens > maxTokens_) {
       throw KokoroError(codes::kInputTooLong, "one character of text gave " + std::to_string(tokens) +
                                                   " phoneme tokens; the model takes at most " +
-                                                  std::to_string(limits::maxTokensAt(options_.speed)) + " at this speed");
+                                                  std::to_string(maxTokens_) + " at this speed");
     }
     if (!queue_.acquire()) return;
 

@@ -1,5 +1,5 @@
-// One text-to-speech request as a stream: text -> pieces (TextChunker) -> phonemes (a
-// phonemizer) -> audio (the model's Executor), chunk by chunk, paced by a StreamQueue. Runs on
+// One text-to-speech request as a stream: text -> pieces (TextChunker, cut to each chunk's
+// ChunkBudget) -> phonemes (a phonemizer) -> audio (the model's Executor), chunk by chunk, paced by a StreamQueue. Runs on
 // its own producer thread, which only phonemizes and waits: inference runs on the Executor,
 // the first chunk ahead of other streams' later chunks. Knows nothing of JavaScript.
 #pragma once
@@ -13,6 +13,7 @@
 
 #include <ATen/ATen.h>
 
+#include "core/ChunkBudget.h"
 #include "core/Executor.h"
 #include "core/KModel.h"
 #include "core/PhonemizedText.h"
@@ -38,10 +39,13 @@ struct SpeechStreamOptions {
   std::optional<uint64_t> seed;     // chunk i uses seed + i
   PhonemizeFn phonemize;
   size_t lookahead = 2;             // chunks made before the consumer asks
+  // Phoneme tokens of the first chunk, doubling chunk by chunk (ChunkBudget); 0: whole sentences.
+  double firstChunkTokens = ChunkBudget::kDefaultFirstChunkTokens;
 };
 
 class SpeechStream {
  public:
+  // Throws KokoroError (kInvalidArgument) for a bad firstChunkTokens, before any work starts.
   explicit SpeechStream(SpeechStreamOptions options);
 
   // Produces every chunk, calling `deliver` for each in order. Returns when the text is done or
@@ -56,7 +60,13 @@ class SpeechStream {
   // Runs one chunk's inference on the executor; nullopt when the stream was cancelled.
   std::optional<InferenceResult> synthesize(InferenceRequest&& request, JobPriority priority);
 
+  // The piece cut in two when its `tokens` exceed what the chunk at `index` may hold; nothing
+  // when it fits (or cannot be cut and still fits the model).
+  std::optional<std::pair<TextPiece, TextPiece>> cutToBudget(const TextPiece& piece, size_t tokens, size_t index) const;
+
   SpeechStreamOptions options_;
+  size_t maxTokens_;  // the most one inference takes at the stream's speed
+  ChunkBudget budget_;
   StreamQueue queue_;
   std::atomic<size_t> produced_{0};
 };

@@ -1,5 +1,6 @@
 #include "core/TextChunker.h"
 
+#include <algorithm>
 #include <array>
 #include <vector>
 
@@ -37,6 +38,12 @@ int boundaryClass(char32_t cp) {
   if (isSpace(cp)) return 3;
   return 4;
 }
+
+// Punctuation after which a short chunk may end with its prosody intact. A full stop inside a
+// sentence is an abbreviation or a decimal point ("Dr. Smith", "3.5"), so it does not count.
+bool endsClause(char32_t cp) { return cp != '.' && boundaryClass(cp) <= 2; }
+
+bool isCjkClauseMark(char32_t cp) { return cp >= 0x3000 && boundaryClass(cp) <= 2; }
 
 }  // namespace
 
@@ -152,6 +159,58 @@ std::optional<std::pair<TextPiece, TextPiece>> TextChunker::splitAtWeakestBounda
     }
   }
   return std::nullopt;
+}
+
+std::optional<std::pair<TextPiece, TextPiece>> TextChunker::splitNear(const TextPiece& piece, size_t targetBytes) {
+  const std::string& s = piece.text;
+  // Boundaries at or before the target by strength: after a clause, after a word of four bytes
+  // or more, after any word (ending a chunk on "a" or "the" sounds worst).
+  enum Strength { kClause, kLongWord, kWord, kStrengths };
+  std::array<size_t, kStrengths> last{};     // the last boundary of each strength within the target
+  std::array<size_t, kStrengths> lastHalf{}; // ... that also keeps at least half the target
+  size_t firstAfter = 0;
+  size_t wordStart = 0;
+  char32_t previous = ' ';
+  size_t i = 0;
+  while (i < s.size() && firstAfter == 0) {
+    auto [cp, len] = codePointAt(s, i);
+    // A cut goes at the start of a run of whitespace, or right after a CJK clause mark (CJK
+    // text has no spaces); never at the very start or end.
+    size_t cut = 0;
+    Strength strength = kWord;
+    if (isSpace(cp) && !isSpace(previous)) {
+      cut = i;
+      strength = endsClause(previous) ? kClause : i - wordStart >= 4 ? kLongWord : kWord;
+    } else if (isCjkClauseMark(cp) && i + len < s.size()) {
+      cut = i + len;
+      strength = kClause;
+    }
+    if (isSpace(previous) && !isSpace(cp)) wordStart = i;
+    if (cut > 0 && cut < s.size()) {
+      if (cut > targetBytes) {
+        firstAfter = cut;
+      } else {
+        for (int weaker = strength; weaker < kStrengths; ++weaker) {
+          last[weaker] = cut;
+          if (2 * cut >= targetBytes) lastHalf[weaker] = cut;
+        }
+      }
+    }
+    previous = cp;
+    i += len;
+  }
+  size_t cut = firstAfter;
+  for (const auto& tier : {lastHalf, last}) {
+    const auto found = std::find_if(tier.begin(), tier.end(), [](size_t c) { return c > 0; });
+    if (found != tier.end()) {
+      cut = *found;
+      break;
+    }
+  }
+  if (cut == 0) return std::nullopt;
+  TextPiece head{s.substr(0, cut), piece.begin, piece.begin + cut};
+  TextPiece tail{s.substr(cut), piece.begin + cut, piece.end};
+  return std::make_pair(std::move(head), std::move(tail));
 }
 
 }  // namespace kokoro

@@ -35,6 +35,14 @@ class TextChunker {
   static std::optional<std::pair<TextPiece, TextPiece>> splitAtWeakestBoundary(const TextPiece& piece,
                                                                                bool clausesOnly = false);
 
+  // Cuts `piece` where the head holds about `targetBytes`, never inside a word. Boundaries at or
+  // before the target, strongest first: after a clause (whitespace after , ; : — – ! ? …, or a
+  // CJK clause mark), after a word of four bytes or more, after any word (whitespace); the last
+  // of the strongest kind that keeps at least half the target, else the last of the strongest
+  // kind at all, else the first boundary after the target (a first word longer than it). Both
+  // parts are non-empty; nothing when the piece is a single word.
+  static std::optional<std::pair<TextPiece, TextPiece>> splitNear(const TextPiece& piece, size_t targetBytes);
+
  private:
   std::optional<TextPiece> nextSentence();
 

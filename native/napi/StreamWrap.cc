@@ -160,6 +160,10 @@ Napi::Value StreamWrap::start(const Napi::CallbackInfo& info) {
       options.voice = readVoice(info[2]);
       options.speed = readSpeed(info[3]);
       options.seed = readSeed(info[4]);
+      if (!info[9].IsUndefined() && !info[9].IsNull()) {
+        if (!info[9].IsNumber()) throw KokoroError(codes::kInvalidArgument, "firstChunkTokens must be a number");
+        options.firstChunkTokens = info[9].As<Napi::Number>().DoubleValue();  // checked by ChunkBudget
+      }
       if (!info[7].IsFunction()) throw KokoroError(codes::kInvalidArgument, "onEvent must be a function");
       if (info[5].IsString()) {
         const std::string code = info[5].As<Napi::String>().Utf8Value();
