@@ -1,12 +1,19 @@
 #!/usr/bin/env node
-// The executor under concurrent streams: aggregate audio seconds per wall second with N
-// concurrent streams, with dynamic batching (batch.maxSize 8) and without (maxSize 1), and the
-// time to first audio of a long text. Both configurations are loaded side by side and
-// alternated stream count by stream count, so that a busy machine hurts both alike. Full-size
-// random model from the real v1.0 config.json (see bench/model-speed.mjs).
+// The executor under concurrent streams, on the full-size random model (real v1.0 config.json,
+// see bench/model-speed.mjs):
+//  - throughput: aggregate audio seconds per wall second with N concurrent streams of
+//    `--chars`-character texts, per executor layout (executors × intra-op threads);
+//  - time to first audio of a `--first-chars`-character text, N streams started at once (first
+//    chunk only), with each fast-first-chunk budget (GenerateOptions.firstChunkTokens) and with
+//    it off (0), the reference.
+// Layouts are loaded side by side and alternated stream count by stream count (budgets request
+// by request), so that a busy machine hurts every configuration alike; ratios against the
+// reference of the same run are the figures to trust on a shared machine. Prints JSON lines as
+// it goes (stderr), then Markdown tables for BENCHMARKS.md and a JSON summary (stdout).
 //
-//   node bench/engine-throughput.mjs [--streams 1,8,32] [--chars 2000] [--first-chars 2000]
-//                                    [--executors N] [--threads N] [--batch 8] [--window-ms 0]
+//   node bench/engine-throughput.mjs [--streams 1,8,32] [--chars 300] [--first-chars 2000]
+//        [--layouts 1x2,2x1] [--first-chunk-tokens 16] [--first-repeats 5] [--batch 1]
+//        [--window-ms 0] [--throughput-streams 1,8,32] [--no-throughput]
 import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,11 +24,23 @@ import { ensureFullModel, sharedDir } from '../test/helpers/environment.mjs';
 
 const { values } = parseArgs({
   options: {
-    streams: { type: 'string', default: '1,8,32' }, chars: { type: 'string', default: '2000' },
-    'first-chars': { type: 'string', default: '2000' }, executors: { type: 'string' }, threads: { type: 'string' },
-    batch: { type: 'string', default: '8' }, 'window-ms': { type: 'string', default: '0' },
+    streams: { type: 'string', default: '1,8,32' }, chars: { type: 'string', default: '300' },
+    'first-chars': { type: 'string', default: '2000' }, layouts: { type: 'string' },
+    'first-chunk-tokens': { type: 'string', default: '16' }, 'first-repeats': { type: 'string', default: '5' },
+    batch: { type: 'string', default: '1' }, 'window-ms': { type: 'string', default: '0' },
+    'throughput-streams': { type: 'string' }, 'no-throughput': { type: 'boolean', default: false },
   },
 });
+const list = (s) => s.split(',').filter(Boolean);
+const streamCounts = list(values.streams).map(Number);
+const throughputCounts = new Set(values['no-throughput'] ? [] : list(values['throughput-streams'] ?? values.streams).map(Number));
+const budgets = list(values['first-chunk-tokens']).map(Number);
+const firstRepeats = Number(values['first-repeats']);
+const layouts = list(values.layouts ?? `1x${Math.min(8, cpus().length)}`).map((l) => {
+  const [executors, threads] = l.split('x').map(Number);
+  return { name: l, executors, threads };
+});
+
 const config = join(sharedDir, 'kokoro-v1_0', 'config.json');
 const weights = ensureFullModel();
 if (!weights) throw new Error('needs ../shared and python3 with torch to make the full-size random checkpoint');
@@ -47,27 +66,20 @@ function text(chars, offset) {
   return out;
 }
 
-const engine = {
-  device: 'cpu',
-  ...(values.executors ? { executors: Number(values.executors) } : {}),
-  ...(values.threads ? { threads: Number(values.threads) } : {}),
-};
-const windowMs = Number(values['window-ms']);
-const configs = {
-  batched: new ModelManager({ modelsDir: modelsDir(), ...engine, batch: { maxSize: Number(values.batch), windowMs } }),
-  unbatched: new ModelManager({ modelsDir: modelsDir(), ...engine, batch: { maxSize: 1 } }),
-};
+const batch = { maxSize: Number(values.batch), windowMs: Number(values['window-ms']) };
+const managers = {};
 const models = {};
-for (const [name, manager] of Object.entries(configs)) {
-  models[name] = await manager.getModel('v1.0');
-  await models[name].synthesize('Warm up.', { voice: 'af_heart', lang: 'a' });
+for (const layout of layouts) {
+  managers[layout.name] = new ModelManager({ modelsDir: modelsDir(), device: 'cpu', executors: layout.executors, threads: layout.threads, batch });
+  models[layout.name] = await managers[layout.name].getModel('v1.0');
+  await models[layout.name].synthesize('Warm up, then go.', { voice: 'af_heart', lang: 'a' });
 }
 
-async function stream(model, input, seed, firstOnly) {
+async function stream(model, input, seed, firstOnly, firstChunkTokens) {
   const start = performance.now();
   let first = 0;
   let samples = 0;
-  for await (const chunk of model.generate(input, { voice: 'af_heart', lang: 'a', seed })) {
+  for await (const chunk of model.generate(input, { voice: 'af_heart', lang: 'a', seed, firstChunkTokens })) {
     if (!first) first = performance.now() - start;
     samples += chunk.audio.length;
     if (firstOnly) break;
@@ -76,41 +88,66 @@ async function stream(model, input, seed, firstOnly) {
 }
 
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const results = [];
-for (const n of values.streams.split(',').map(Number)) {
-  for (const name of n % 2 ? ['batched', 'unbatched'] : ['unbatched', 'batched']) {
-    const model = models[name];
-    const before = model.stats();
-    const start = performance.now();
-    const runs = await Promise.all(Array.from({ length: n }, (_, i) => stream(model, text(Number(values.chars), i), i, false)));
-    const wall = (performance.now() - start) / 1000;
-    const after = model.stats();
-    const audio = runs.reduce((a, r) => a + r.audioSeconds, 0);
-    const passes = after.batches - before.batches;
-    // Time to first audio of a long text, alone in the model: the first chunk only.
-    const firsts = await Promise.all(Array.from({ length: n }, (_, i) => stream(model, text(Number(values['first-chars']), i), i, true)));
-    results.push({
-      config: name, streams: n, wallSeconds: Number(wall.toFixed(1)), audioSeconds: Number(audio.toFixed(1)),
-      audioSecondsPerWallSecond: Number((audio / wall).toFixed(2)),
-      meanRequestsPerPass: Number(((after.completed - before.completed) / Math.max(1, passes)).toFixed(2)),
-      firstChunkMsMedianInRun: Math.round(median(runs.map((r) => r.firstChunkMs))),
-      firstAudioMsMedianLongText: Math.round(median(firsts.map((r) => r.firstChunkMs))),
-      stageSeconds: {
-        predict: Number((after.stageSeconds.predict - before.stageSeconds.predict).toFixed(1)),
-        decode: Number((after.stageSeconds.decode - before.stageSeconds.decode).toFixed(1)),
-      },
-    });
-    console.error(JSON.stringify(results.at(-1)));
+const log = (row) => console.error(JSON.stringify({ ...row, load1: Number(loadavg()[0].toFixed(1)) }));
+const throughput = [];
+const firstAudio = [];
+for (const [round, n] of streamCounts.entries()) {
+  const order = round % 2 ? layouts.slice().reverse() : layouts;
+  for (const layout of order) {
+    const model = models[layout.name];
+    if (throughputCounts.has(n)) {
+      const before = model.stats();
+      const start = performance.now();
+      const runs = await Promise.all(Array.from({ length: n }, (_, i) => stream(model, text(Number(values.chars), i), i, false)));
+      const wall = (performance.now() - start) / 1000;
+      const after = model.stats();
+      const audio = runs.reduce((a, r) => a + r.audioSeconds, 0);
+      throughput.push({
+        streams: n, layout: layout.name, wallSeconds: Number(wall.toFixed(1)), audioSeconds: Number(audio.toFixed(1)),
+        audioSecondsPerWallSecond: Number((audio / wall).toFixed(2)),
+        meanRequestsPerPass: Number(((after.completed - before.completed) / Math.max(1, after.batches - before.batches)).toFixed(2)),
+        firstAudioMsMedianInRun: Math.round(median(runs.map((r) => r.firstChunkMs))),
+        loadAverage: Number(loadavg()[0].toFixed(1)),
+      });
+      log(throughput.at(-1));
+    }
+    // Time to first audio of a long text: n streams at once, first chunk only, each budget and
+    // the reference (0 = off) alternated repeat by repeat.
+    const samples = new Map([0, ...budgets].map((b) => [b, []]));
+    const repeats = n === 1 ? firstRepeats : Math.max(1, Math.round(firstRepeats / 2));
+    for (let r = 0; r < repeats; r++) {
+      const turn = r % 2 ? [...samples.keys()].reverse() : [...samples.keys()];
+      for (const tokens of turn) {
+        const runs = await Promise.all(Array.from({ length: n }, (_, i) =>
+          stream(model, text(Number(values['first-chars']), i), 100 + i, true, tokens)));
+        samples.get(tokens).push(...runs.map((x) => x.firstChunkMs));
+      }
+    }
+    const reference = median(samples.get(0));
+    for (const [tokens, ms] of samples) {
+      firstAudio.push({
+        streams: n, layout: layout.name, firstChunkTokens: tokens, samples: ms.length,
+        medianMs: Math.round(median(ms)), ratioToOff: Number((median(ms) / reference).toFixed(2)),
+        loadAverage: Number(loadavg()[0].toFixed(1)),
+      });
+      log(firstAudio.at(-1));
+    }
   }
 }
-const statsShape = models.batched.stats();
-await Promise.all(Object.values(configs).map((m) => m.dispose()));
 const info = runtimeInfo();
-console.log(JSON.stringify({
-  date: new Date().toISOString().slice(0, 10),
-  machine: `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, load average at end ${loadavg()[0].toFixed(1)} (shared machine)`,
-  executors: statsShape.executors, threadsPerExecutor: statsShape.threadsPerExecutor,
-  batch: { maxSize: Number(values.batch), windowMs }, textCharacters: Number(values.chars),
-  torch: info.torchVersion, blas: info.blas.split(' ').slice(0, 2).join(' '),
-  results, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-}, null, 2));
+const machine = `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, load average at end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+const table = (head, rows) => [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`,
+  ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+console.log(`${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; ${machine}; torch ${info.torchVersion};` +
+  ` batch.maxSize ${batch.maxSize}; texts of ${values.chars} characters (throughput), ${values['first-chars']} (first audio)\n`);
+if (throughput.length) {
+  console.log(table(['streams', 'executors × threads', 'audio s per wall s', 'first audio in run (median)', 'requests per pass', 'load average'],
+    throughput.map((r) => [r.streams, r.layout, r.audioSecondsPerWallSecond, `${(r.firstAudioMsMedianInRun / 1000).toFixed(2)} s`,
+      r.meanRequestsPerPass, r.loadAverage])));
+  console.log();
+}
+console.log(table(['streams', 'executors × threads', 'firstChunkTokens', 'first audio (median)', 'vs off', 'samples', 'load average'],
+  firstAudio.map((r) => [r.streams, r.layout, r.firstChunkTokens || 'off (0)', `${(r.medianMs / 1000).toFixed(2)} s`,
+    r.ratioToOff, r.samples, r.loadAverage])));
+console.log(`\n${JSON.stringify({ throughput, firstAudio, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) })}`);
+await Promise.all(Object.values(managers).map((m) => m.dispose()));

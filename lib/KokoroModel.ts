@@ -29,7 +29,7 @@ export interface GenerateOptions {
    * each later chunk may hold twice as many tokens as the one before until chunks are whole
    * sentences again (510 tokens at most). Each chunk is spoken as an utterance of its own, so
    * the cuts cost a little prosody at the start. `0` turns it off (whole sentences from the
-   * start). Defaults to 24 (about 1.5 s of audio; see BENCHMARKS.md).
+   * start). Defaults to 16 (about one second of speech; chosen by measurement, BENCHMARKS.md issue 9).
    */
   firstChunkTokens?: number;
   /** Stops generation; the iteration then rejects with code KOKORO_ABORTED. */

@@ -14,7 +14,7 @@ namespace kokoro {
 class ChunkBudget {
  public:
   // Tokens of the first chunk when the caller does not choose (see BENCHMARKS.md, issue 9).
-  static constexpr size_t kDefaultFirstChunkTokens = 24;
+  static constexpr size_t kDefaultFirstChunkTokens = 16;
 
   // `firstChunkTokens` 0 turns the rule off (every chunk up to `maxTokens`, the most one
   // inference takes at the stream's speed). Above limits::kMaxTokens it is a KokoroError
