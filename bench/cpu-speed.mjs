@@ -4,7 +4,10 @@
 // turns run by run (reference, fp32, bf16, reference, ...) so that load from other processes
 // hits all of them alike. Reports the median time of each and the ratios to the reference.
 //
-//   node bench/cpu-speed.mjs [--threads 2] [--rounds 5] [--precisions fp32,bf16]
+//   node bench/cpu-speed.mjs [--threads 2] [--rounds 5] [--precisions fp32,bf16] [--fused on,off]
+//
+// --fused on,off also runs each precision with the fused CPU kernels off (KOKORO_FUSED=0, which
+// the addon reads at every call), alternated with the rest ("fp32", "fp32 unfused", ...).
 //
 // Needs: `npm install`, ../shared, /usr/bin/python3 with torch, the full-size random checkpoint.
 import { spawn } from 'node:child_process';
@@ -21,6 +24,7 @@ const { values } = parseArgs({
     threads: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '5' },
     precisions: { type: 'string', default: 'fp32,bf16' },
+    fused: { type: 'string', default: 'on' },
   },
 });
 const threads = Number(values.threads);
@@ -45,10 +49,18 @@ async function reference(seed) {
 }
 
 const models = {};
+const fusedSettings = {}; // variant -> whether the fused kernels run
 for (const precision of values.precisions.split(',')) {
-  models[precision] = await KModel.load({ config, weights, device: 'cpu', threads, precision });
+  const model = await KModel.load({ config, weights, device: 'cpu', threads, precision });
+  for (const fused of values.fused.split(',')) {
+    const variant = fused === 'off' ? `${precision} unfused` : precision;
+    models[variant] = model;
+    fusedSettings[variant] = fused !== 'off';
+  }
 }
-async function native(model, seed) {
+async function native(model, seed, variant) {
+  if (fusedSettings[variant]) delete process.env.KOKORO_FUSED;
+  else process.env.KOKORO_FUSED = '0';
   const start = performance.now();
   await model.infer(PHONEMES, voice, { seed });
   return (performance.now() - start) / 1000;
@@ -56,16 +68,17 @@ async function native(model, seed) {
 
 // Warm-up, then the rounds.
 await reference(0);
-for (const model of Object.values(models)) await native(model, 0);
+for (const [variant, model] of Object.entries(models)) await native(model, 0, variant);
 const times = { reference: [], ...Object.fromEntries(Object.keys(models).map((p) => [p, []])) };
 for (let round = 1; round <= rounds; round++) {
   times.reference.push(await reference(round));
-  for (const [precision, model] of Object.entries(models)) times[precision].push(await native(model, round));
+  for (const [variant, model] of Object.entries(models)) times[variant].push(await native(model, round, variant));
 }
 child.stdin.end();
-for (const model of Object.values(models)) await model.dispose();
+for (const model of new Set(Object.values(models))) await model.dispose();
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+delete process.env.KOKORO_FUSED; // the report states the default
 const info = runtimeInfo();
 const cpuModel = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
 const report = {
@@ -77,6 +90,7 @@ const report = {
   blas: `${info.blas.split(' ').slice(0, 2).join(' ')} (core ${info.blasCoreType || '-'})`,
   onednn: info.onednn,
   allocator: info.allocator,
+  fusedKernels: info.fusedKernels,
   medianSeconds: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, Number(median(v).toFixed(3))])),
   ratioToReference: Object.fromEntries(Object.keys(models).map((p) => [p, Number((median(times[p]) / median(times.reference)).toFixed(3))])),
   // Ratio of each round (same round = same machine load), then their median: steadier on a shared machine.

@@ -303,6 +303,7 @@ async function info(args: string[]): Promise<number> {
     `precision     ${defaultPrecision()} by default (${runtime.cpuBf16 ? 'this CPU has native bf16: auto is bf16' : 'no native bf16 on this CPU: auto is fp32'})`,
     `kernels       ${runtime.onednn || 'no oneDNN'}; OpenBLAS core ${runtime.blasCoreType || '-'}`,
     `allocator     ${runtime.allocator}`,
+    `fused kernels ${runtime.fusedKernels}`,
     `models dir    ${modelsDir}`,
   ];
   for (const [version, layout] of Object.entries(MODEL_VERSIONS)) {

@@ -17,6 +17,7 @@
 #include "core/TextNormalizer.h"
 #include "napi/AddonData.h"
 #include "napi/ErrorBridge.h"
+#include "napi/FusedProbe.h"
 #include "napi/Marshal.h"
 #include "napi/ModelWrap.h"
 #include "napi/PromiseWorker.h"
@@ -167,6 +168,7 @@ Napi::Value runtimeInfo(const Napi::CallbackInfo& info) {
     out.Set("onednn", runtime.onednn);
     out.Set("cpuBf16", runtime.cpuBf16);
     out.Set("allocator", runtime.allocator);
+    out.Set("fusedKernels", runtime.fusedKernels);
     return out;
   });
 }
@@ -184,6 +186,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("phonemize", Napi::Function::New<phonemize>(env, "phonemize"));
   exports.Set("normalizeText", Napi::Function::New<normalizeText>(env, "normalizeText"));
   exports.Set("runtimeInfo", Napi::Function::New<runtimeInfo>(env, "runtimeInfo"));
+  exports.Set("fusedAdainSnakeProbe", Napi::Function::New<fusedAdainSnakeProbe>(env, "fusedAdainSnakeProbe"));
   exports.Set("stopForExit", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
                 ExitGuard::stopAll();
                 return info.Env().Undefined();

@@ -86,6 +86,8 @@ export interface NativeRuntimeInfo {
   cpuBf16: boolean;
   /** malloc settings in effect (see README, "Memory"). */
   allocator: string;
+  /** The fused CPU kernels in use, or `off (KOKORO_FUSED=0)` (see README, "Precision"). */
+  fusedKernels: string;
 }
 
 /** Bounds of one request, enforced natively (see lib/limits.ts). */
@@ -122,6 +124,10 @@ export interface NativeBinding {
   /** English text normalization ('a' or 'b'); `sourceOffset` holds UTF-8 byte offsets. */
   normalizeText(text: string, lang: 'a' | 'b', options: Record<string, boolean>): { text: string; sourceOffset: Uint32Array };
   runtimeInfo(): NativeRuntimeInfo;
+  /** Test hook: the fused AdaIN + Snake kernel and libtorch's unfused ops on the same input
+   * (x [B, C, T], gamma/beta [B, C], alpha [C], in `dtype`), both returned as float32. */
+  fusedAdainSnakeProbe(x: Float32Array, shape: number[], gamma: Float32Array, beta: Float32Array,
+    alpha: Float32Array, dtype: 'fp32' | 'bf16'): { fused: Float32Array; reference: Float32Array };
   /** Stops every model's executor threads (after their current pass): process exit only. */
   stopForExit(): void;
   readonly limits: NativeLimits;

@@ -3,13 +3,14 @@
 Each layer keeps plain parameters (weight norm is folded at load time) and calls the functional
 ops, so that replacing a parameter by a tensor of another width needs no other change.
 """
-from typing import Final, Optional
+from typing import Final, Optional, Tuple
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
+from .fused import snake  # also registers torch.ops.kokoro.* for eager runs and export
 from .padding import clear_padding, masked_adaptive_instance_norm
 
 def _param(*shape: int) -> nn.Parameter:
@@ -169,13 +170,26 @@ class AdaIN1d(nn.Module):
     def forward(self, x: Tensor, s: Tensor, valid: Optional[Tensor] = None) -> Tensor:
         """`valid` [B, 1, W] marks each item's positions in a padded batch (None: no padding);
         the statistics then cover those only, and the result's padding is 0."""
-        h = self.fc(s)
-        h = h.view(h.size(0), h.size(1), 1)
-        gamma, beta = torch.chunk(h, chunks=2, dim=1)
+        gamma, beta = self.affine_terms(s)
         if valid is not None:
             return masked_adaptive_instance_norm(x, valid, gamma, beta)
         normed = F.instance_norm(x, None, None, None, None, True, 0.1, 1e-5)
         return (1 + gamma) * normed + beta
+
+    def affine_terms(self, s: Tensor) -> Tuple[Tensor, Tensor]:
+        """gamma, beta [B, C, 1] for the style s [B, style_dim]."""
+        h = self.fc(s)
+        h = h.view(h.size(0), h.size(1), 1)
+        gamma, beta = torch.chunk(h, chunks=2, dim=1)
+        return gamma, beta
+
+    def with_snake(self, x: Tensor, s: Tensor, alpha: Tensor, in_place: bool) -> Tensor:
+        """snake(forward(x, s), alpha) as one operator, which the native runtime fuses (see
+        fused.py); `in_place` writes the result into x, for a temporary nothing else holds."""
+        gamma, beta = self.affine_terms(s)
+        if in_place:
+            return torch.ops.kokoro.adain_snake_(x, gamma, beta, alpha)
+        return torch.ops.kokoro.adain_snake(x, gamma, beta, alpha)
 
 
 class AdainResBlk1d(nn.Module):
@@ -260,11 +274,12 @@ class AdaINResBlock1(nn.Module):
         masked norms return zero padding, which Snake keeps at 0: every conv reads zeros there."""
         for c1, c2, n1, n2, a1, a2 in zip(self.convs1, self.convs2, self.adain1, self.adain2,
                                           self.alpha1, self.alpha2):
-            xt = n1(x, s, valid)
-            xt = xt + (1 / a1) * (torch.sin(a1 * xt) ** 2)
-            xt = c1(xt)
-            xt = n2(xt, s, valid)
-            xt = xt + (1 / a2) * (torch.sin(a2 * xt) ** 2)
+            if valid is None:
+                xt = n1.with_snake(x, s, a1, False)
+                xt = n2.with_snake(c1(xt), s, a2, True)  # the conv's output is ours to overwrite
+            else:
+                xt = snake(n1(x, s, valid), a1)
+                xt = snake(n2(c1(xt), s, valid), a2)
             xt = c2(xt)
             x = xt + x
         if valid is not None:

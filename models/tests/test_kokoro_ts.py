@@ -186,3 +186,23 @@ def test_flatten_folds_weight_norm_and_strips_prefixes(fixture_config):
     assert "decoder.encode.conv1.weight" in flat
     assert not any(k.endswith(("weight_g", "weight_v")) or ".module." in k for k in flat)
     assert "bert.embeddings.position_ids" not in flat
+
+
+def test_the_generator_calls_the_fused_operator(tiny_model, fixture_config, tmp_path):
+    """The archive records torch.ops.kokoro.adain_snake (which the native addon fuses), and the
+    operator's Python registration is the unfused computation: AdaIN then Snake, bit for bit."""
+    from kokoro_ts.fused import snake
+    path = export_architecture(fixture_config, str(tmp_path))
+    with zipfile.ZipFile(path) as archive:
+        code = b"".join(archive.read(n) for n in archive.namelist() if n.endswith(".py"))
+    assert b"ops.kokoro.adain_snake(" in code and b"ops.kokoro.adain_snake_(" in code
+    block = tiny_model.decoder.generator.resblocks[0]
+    norm, alpha = block.adain1[0], block.alpha1[0]
+    torch.manual_seed(3)
+    s = torch.randn(1, 128)
+    for width in (2, 3, 7, 301):  # instance_norm needs 2 steps
+        x = torch.randn(1, alpha.size(1), width) * 3 + 0.5
+        expected = snake(norm(x, s), alpha)
+        assert torch.equal(norm.with_snake(x, s, alpha, False), expected)
+        y = x.clone()
+        assert torch.equal(norm.with_snake(y, s, alpha, True), expected) and torch.equal(y, expected)

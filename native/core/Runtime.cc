@@ -9,6 +9,7 @@
 
 #include "core/Allocator.h"
 #include "core/Error.h"
+#include "core/KokoroOps.h"
 #include "core/Precision.h"
 
 namespace kokoro {
@@ -74,6 +75,7 @@ RuntimeInfo queryRuntime() {
   info.onednn = describeOneDnn();
   info.cpuBf16 = cpuHasNativeBf16();
   info.allocator = configureAllocator().description;
+  info.fusedKernels = fusedKernelsDescription();
   return info;
 }
 

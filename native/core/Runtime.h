@@ -18,6 +18,7 @@ struct RuntimeInfo {
   std::string onednn;             // oneDNN version and the instruction set it uses, if linked
   bool cpuBf16 = false;           // the CPU has native bf16 instructions ('auto' picks bf16)
   std::string allocator;          // malloc settings in effect (see Allocator.h)
+  std::string fusedKernels;       // the fused CPU kernels in use (see KokoroOps.h)
 };
 
 RuntimeInfo queryRuntime();

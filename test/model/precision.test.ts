@@ -1,30 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { KModel, KokoroError, runtimeInfo } from '../../lib/index.js';
 import { correlation, fixtureCases, hasShared, tinyConfig, tinyVoice, tinyWeights } from '../helpers/fixtures.js';
+import { useTinyPrecisions } from '../helpers/tinyPrecisions.js';
 
 describe.skipIf(!hasShared)('decoder precision (tiny random model)', () => {
-  let fp32: KModel;
-  let bf16: KModel;
-  beforeAll(async () => {
-    fp32 = await KModel.load({ config: tinyConfig, weights: tinyWeights, device: 'cpu', threads: 1, precision: 'fp32' });
-    bf16 = await KModel.load({ config: tinyConfig, weights: tinyWeights, device: 'cpu', threads: 1, precision: 'bf16' });
-  });
-  afterAll(async () => {
-    await fp32?.dispose();
-    await bf16?.dispose();
-  });
+  const models = useTinyPrecisions();
 
   it('reports the precision it runs in', () => {
-    expect(fp32.precision).toBe('fp32');
-    expect(bf16.precision).toBe('bf16');
+    expect(models.fp32.precision).toBe('fp32');
+    expect(models.bf16.precision).toBe('bf16');
   });
 
   for (const c of hasShared ? fixtureCases() : []) {
     it(`${c.name}: bf16 keeps durations and curves and correlates >= 0.999 with fp32`, async () => {
       const options = { speed: c.speed, seed: c.seed, curves: true };
-      const a = await fp32.infer(c.phonemes, tinyVoice, options);
-      const b = await bf16.infer(c.phonemes, tinyVoice, options);
+      const a = await models.fp32.infer(c.phonemes, tinyVoice, options);
+      const b = await models.bf16.infer(c.phonemes, tinyVoice, options);
       // The text side (durations, F0, energy) runs in float32 in both.
       expect(Array.from(b.durations)).toEqual(Array.from(a.durations));
       expect(Buffer.from(b.f0!.buffer).equals(Buffer.from(a.f0!.buffer))).toBe(true);
@@ -58,10 +50,10 @@ describe.skipIf(!hasShared)('decoder precision (tiny random model)', () => {
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const path = join(mkdtempSync(join(tmpdir(), 'kokoro-bf16-')), 'tiny.pt');
-    await bf16.save(path);
+    await models.bf16.save(path);
     const again = await KModel.load({ config: tinyConfig, torchscript: path, device: 'cpu', threads: 1, precision: 'bf16' });
     try {
-      const a = await bf16.infer('ðɪs ɪz ɐ tˈɛst.', tinyVoice, { seed: 4 });
+      const a = await models.bf16.infer('ðɪs ɪz ɐ tˈɛst.', tinyVoice, { seed: 4 });
       const b = await again.infer('ðɪs ɪz ɐ tˈɛst.', tinyVoice, { seed: 4 });
       expect(Buffer.from(a.audio.buffer).equals(Buffer.from(b.audio.buffer))).toBe(true);
     } finally {

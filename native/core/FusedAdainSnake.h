@@ -1,0 +1,44 @@
+// The AdaIN + Snake chain of the iSTFTNet generator's residual blocks (AdaINResBlock1), as one
+// CPU kernel (issue 8):
+//
+//   y   = (1 + gamma) * instance_norm(x) + beta          (statistics per row, eps 1e-5)
+//   out = y + 1 / alpha * sin(alpha * y)^2                (Snake)
+//
+// x [B, C, T]; gamma, beta [B, C, 1] (the style's affine terms); alpha [1, C, 1].
+//
+// libtorch runs this as about ten passes over the tensor (two for the statistics, one to
+// normalize, then one per multiplication, addition, sin and square, each allocating its result);
+// the fused kernel makes three (two for the statistics, one that writes the result) and can
+// write into x itself. In float32 it computes what libtorch 1.13's CPU kernels compute, bit for
+// bit: the statistics summed sequentially in double per row (as batch_norm's), the
+// normalization as one fused multiply-add per element, the same order of roundings after it,
+// and sin from the same SLEEF function libtorch's vectorized sin calls (when libsleef is loaded
+// with libtorch; otherwise libm's sinf, within 1 ulp of it). In bfloat16 everything between the
+// load and the store is float32 (the statistics vectorized, summed in double), so the result is
+// rounded once instead of after every op.
+#pragma once
+
+#include <string>
+
+#include <ATen/core/Tensor.h>
+
+namespace kokoro {
+
+// The computation above as libtorch ops, one by one: what the Python model runs.
+at::Tensor adainSnakeReference(const at::Tensor& x, const at::Tensor& gamma, const at::Tensor& beta,
+                               const at::Tensor& alpha);
+
+// Whether the fused kernel takes these arguments: CPU, float32 or bfloat16, x contiguous
+// [B, C, T] with T >= 2 (instance_norm rejects one step), gamma/beta holding B * C values and alpha C values of x's type.
+bool adainSnakeFusable(const at::Tensor& x, const at::Tensor& gamma, const at::Tensor& beta,
+                       const at::Tensor& alpha);
+
+// The fused kernel: writes the result into `out` (x's shape and type, contiguous; may be x
+// itself). Arguments must be fusable.
+void adainSnakeFused(const at::Tensor& x, const at::Tensor& gamma, const at::Tensor& beta,
+                     const at::Tensor& alpha, at::Tensor& out);
+
+// Which sin the fused kernel uses: "sleef" (libtorch's, bit-exact) or "libm".
+std::string fusedSinSource();
+
+}  // namespace kokoro

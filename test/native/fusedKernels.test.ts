@@ -1,0 +1,134 @@
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { type KModel, runtimeInfo } from '../../lib/index.js';
+import { loadBinding } from '../../lib/native/loadBinding.js';
+import { correlation, fixtureCases, hasShared, tinyVoice } from '../helpers/fixtures.js';
+import { useTinyPrecisions } from '../helpers/tinyPrecisions.js';
+
+// The fused AdaIN + Snake kernel (native/core/FusedAdainSnake.h) against libtorch's unfused ops.
+
+/** Deterministic pseudo-random values (xorshift), roughly N(mean, std). */
+function values(count: number, seed: number, mean = 0, std = 1): Float32Array {
+  let state = seed >>> 0 || 1;
+  const next = () => {
+    state ^= state << 13; state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5; state >>>= 0;
+    return state / 2 ** 32;
+  };
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) out[i] = mean + std * (next() + next() + next() - 1.5) * 2;
+  return out;
+}
+
+/** float32 -> nearest bfloat16 (ties to even), back as float32. */
+function roundBf16(x: Float32Array): Float32Array {
+  const bits = new Uint32Array(x.slice().buffer);
+  for (let i = 0; i < bits.length; i++) {
+    const b = bits[i];
+    bits[i] = ((b + 0x7fff + ((b >>> 16) & 1)) >>> 16) << 16;
+  }
+  return new Float32Array(bits.buffer);
+}
+
+interface Case { shape: [number, number, number]; x: Float32Array; gamma: Float32Array; beta: Float32Array; alpha: Float32Array }
+
+function makeCase(shape: [number, number, number], seed: number, mean = 0.7, std = 3): Case {
+  const [b, c, t] = shape;
+  const alpha = values(c, seed + 3, 1, 0.4).map((a) => Math.max(Math.abs(a), 0.05));
+  return { shape, x: values(b * c * t, seed, mean, std), gamma: values(b * c, seed + 1, 0, 0.3), beta: values(b * c, seed + 2, 0, 0.5), alpha };
+}
+
+// Odd lengths (vector tails), two steps (instance_norm's minimum), one channel, several items, long rows.
+const SHAPES: Array<[number, number, number]> = [[1, 1, 2], [1, 3, 2], [1, 1, 3], [1, 5, 7], [2, 6, 9], [3, 9, 17], [1, 16, 4099], [2, 7, 1000]];
+
+function probe(c: Case, dtype: 'fp32' | 'bf16', x = c.x, gamma = c.gamma, beta = c.beta, alpha = c.alpha) {
+  return loadBinding().fusedAdainSnakeProbe(x, c.shape, gamma, beta, alpha, dtype);
+}
+
+function maxAbsDifference(a: Float32Array, b: Float32Array): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst;
+}
+
+describe('fused AdaIN + Snake kernel', () => {
+  const exact = runtimeInfo().fusedKernels.includes('sleef');
+
+  for (const shape of SHAPES) {
+    it(`float32 ${shape.join('x')}: equals libtorch's unfused ops${exact ? ' bit for bit' : ' within 1e-6'}`, () => {
+      const c = makeCase(shape, shape[2] * 31 + shape[1]);
+      const { fused, reference } = probe(c, 'fp32');
+      expect(fused.every(Number.isFinite)).toBe(true);
+      if (exact) {
+        expect(Buffer.from(fused.buffer).equals(Buffer.from(reference.buffer))).toBe(true);
+      } else {
+        expect(maxAbsDifference(fused, reference)).toBeLessThan(1e-6 * 8);
+      }
+    });
+
+    it(`bfloat16 ${shape.join('x')}: the float32 result rounded once, closer to it than the unfused ops`, () => {
+      const c = makeCase(shape, shape[2] * 17 + shape[1]);
+      const [x, gamma, beta, alpha] = [c.x, c.gamma, c.beta, c.alpha].map(roundBf16);
+      const { fused, reference } = probe(c, 'bf16', x, gamma, beta, alpha);
+      const float = probe(c, 'fp32', x, gamma, beta, alpha).fused;
+      const rounded = roundBf16(float);
+      // Within one bf16 step (2^-8 relative) of the float32 computation on the same inputs:
+      for (let i = 0; i < fused.length; i++) {
+        expect(Math.abs(fused[i] - rounded[i])).toBeLessThanOrEqual(Math.abs(rounded[i]) * 2 ** -8 + 1e-30);
+      }
+      // and no further from it than libtorch's bf16 ops, which round after every step.
+      expect(maxAbsDifference(fused, float)).toBeLessThanOrEqual(maxAbsDifference(reference, float));
+    });
+  }
+
+  it('a constant row (zero variance) gives beta plus its Snake term, as the unfused ops', () => {
+    const c = makeCase([1, 2, 33], 5);
+    c.x.fill(2.5);
+    const { fused, reference } = probe(c, 'fp32');
+    expect(fused.every(Number.isFinite)).toBe(true);
+    expect(maxAbsDifference(fused, reference)).toBe(0);
+  });
+
+  it('leaves one-step rows to libtorch (instance_norm rejects them) and checks lengths, with typed errors', () => {
+    const one = makeCase([1, 2, 1], 7);
+    expect(() => probe(one, 'fp32')).toThrow(expect.objectContaining({ code: 'KOKORO_INVALID_ARGUMENT' }));
+    const c = makeCase([1, 2, 3], 9);
+    expect(() => loadBinding().fusedAdainSnakeProbe(c.x, [1, 2, 4], c.gamma, c.beta, c.alpha, 'fp32'))
+      .toThrow(expect.objectContaining({ code: 'KOKORO_INVALID_ARGUMENT' }));
+  });
+});
+
+describe.skipIf(!hasShared)('fused kernels in the model (tiny random model)', () => {
+  const models = useTinyPrecisions();
+  afterEach(() => { delete process.env.KOKORO_FUSED; });
+
+  async function onAndOff(model: KModel) {
+    const c = fixtureCases().find((x) => x.name === 't02_len21')!;
+    const on = await model.infer(c.phonemes, tinyVoice, { seed: c.seed });
+    process.env.KOKORO_FUSED = '0';
+    expect(runtimeInfo().fusedKernels).toBe('off (KOKORO_FUSED=0)');
+    const off = await model.infer(c.phonemes, tinyVoice, { seed: c.seed });
+    delete process.env.KOKORO_FUSED;
+    expect(runtimeInfo().fusedKernels).toMatch(/^adain\+snake/);
+    expect(Array.from(on.durations)).toEqual(Array.from(off.durations));
+    return { on: on.audio, off: off.audio };
+  }
+
+  it('float32: KOKORO_FUSED=0 (libtorch ops) and the fused kernel give the same audio', async () => {
+    const { on, off } = await onAndOff(models.fp32);
+    if (runtimeInfo().fusedKernels.includes('sleef')) {
+      expect(Buffer.from(on.buffer).equals(Buffer.from(off.buffer))).toBe(true);
+    } else {
+      expect(correlation(on, off)).toBeGreaterThan(0.9999);
+    }
+  });
+
+  it('bfloat16: the fused kernel and the unfused ops agree (correlation >= 0.999)', async () => {
+    const { on, off } = await onAndOff(models.bf16);
+    expect(on.every(Number.isFinite)).toBe(true);
+    expect(correlation(on, off)).toBeGreaterThanOrEqual(0.999);
+    // Not the same computation: the fused kernel rounds to bf16 once, the ops after every step.
+    expect(Buffer.from(on.buffer).equals(Buffer.from(off.buffer))).toBe(false);
+  });
+});
