@@ -84,8 +84,26 @@ export interface NativeRuntimeInfo {
   onednn: string;
   /** The CPU has native bf16 instructions (AVX512-BF16 or AMX-BF16): precision `auto` picks bf16. */
   cpuBf16: boolean;
-  /** malloc settings in effect (see README, "Memory"). */
+  /** Allocator settings in effect: the tensor pool and malloc's (see README, "Memory"). */
   allocator: string;
+  /** The pool of large CPU tensor blocks, or null when it is off (`KOKORO_TENSOR_POOL=0`). */
+  tensorPool: TensorPoolInfo | null;
+}
+
+/** Counters of the pool of large CPU tensor blocks since the process started. */
+export interface TensorPoolInfo {
+  /** At most this many bytes of freed blocks are kept for reuse (`KOKORO_TENSOR_POOL_MIB`). */
+  cacheLimitBytes: number;
+  /** Bytes of the blocks tensors hold now. */
+  liveBytes: number;
+  /** Bytes of freed blocks kept for reuse now. */
+  cachedBytes: number;
+  /** Blocks mapped from the system. */
+  maps: number;
+  /** Requests served from the cache. */
+  reuses: number;
+  /** Blocks given back to the system. */
+  unmaps: number;
 }
 
 /** Bounds of one request, enforced natively (see lib/limits.ts). */

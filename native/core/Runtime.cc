@@ -9,6 +9,7 @@
 
 #include "core/Allocator.h"
 #include "core/Error.h"
+#include "core/PoolingCpuAllocator.h"
 #include "core/Precision.h"
 
 namespace kokoro {
@@ -74,6 +75,10 @@ RuntimeInfo queryRuntime() {
   info.onednn = describeOneDnn();
   info.cpuBf16 = cpuHasNativeBf16();
   info.allocator = configureAllocator().description;
+  if (const PoolingCpuAllocator* pool = PoolingCpuAllocator::installed()) {
+    info.tensorPool = pool->pool().stats();
+    info.tensorPoolCacheLimitBytes = pool->pool().cacheLimitBytes();
+  }
   return info;
 }
 

@@ -1,7 +1,10 @@
 // What the process runs with: libtorch version, BLAS library, threads, CUDA.
 #pragma once
 
+#include <optional>
 #include <string>
+
+#include "core/TensorPool.h"
 
 namespace kokoro {
 
@@ -18,6 +21,8 @@ struct RuntimeInfo {
   std::string onednn;             // oneDNN version and the instruction set it uses, if linked
   bool cpuBf16 = false;           // the CPU has native bf16 instructions ('auto' picks bf16)
   std::string allocator;          // malloc settings in effect (see Allocator.h)
+  std::optional<TensorPoolStats> tensorPool;  // the pool's counters, when it is installed
+  size_t tensorPoolCacheLimitBytes = 0;
 };
 
 RuntimeInfo queryRuntime();
