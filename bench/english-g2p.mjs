@@ -4,7 +4,9 @@
 // heteronyms against always-DEFAULT, lexicon load time and memory, and phonemization speed of a
 // 10,000-word text against espeak-ng alone (alternated run by run) and against synthesis time.
 // Needs ../shared/data/misaki-lexicon and the built addon (npm run build).
-// Usage: node bench/english-g2p.mjs [--sample 2000] [--runs 3]
+// Usage: node bench/english-g2p.mjs [--sample 2000] [--runs 3] [--seed 12345]
+// (--seed draws another held-out sample; tools/english-suffix-study.mjs studies misses on words
+// outside the samples of EVALUATION_SEEDS in tools/held-out-forms.mjs.)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,29 +14,19 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { formatLexicon } from '../tools/lexicon-format.mjs';
+import { inflectedForms, lexiconWithout, sampleWords, suffixOf } from '../tools/held-out-forms.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { sample: { type: 'string', default: '2000' }, runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { sample: { type: 'string', default: '2000' }, runs: { type: 'string', default: '3' },
+  seed: { type: 'string', default: '12345' } } });
 const SAMPLE = Number(values.sample);
 const RUNS = Number(values.runs);
+const SEED = Number(values.seed);
 const source = join(root, '..', 'shared', 'data', 'misaki-lexicon');
 const binding = (await import('node:module')).createRequire(import.meta.url)(join(root, 'build', 'Release', 'kokoro_native.node'));
 const shipped = (british) => join(root, 'data', 'lexicon', british ? 'en-gb.lexicon' : 'en-us.lexicon');
 const v1 = (ps) => ps.replaceAll('ɾ', 'T').replaceAll('ʔ', 't');  // the v1.0 model's symbols
 const stressless = (ps) => ps.replace(/[ˈˌ]/g, '');
-
-// Deterministic sample (a small LCG), so that runs compare.
-function sample(list, n, seed = 12345) {
-  let state = seed;
-  const copy = [...list];
-  for (let i = copy.length - 1; i > 0; --i) {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    const j = state % (i + 1);
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy.slice(0, n);
-}
 
 async function phonemizeAll(words, code, settings) {
   const out = [];
@@ -50,27 +42,13 @@ try {
   for (const [dialect, prefix, code] of [['en-us', 'us', 'a'], ['en-gb', 'gb', 'b']]) {
     const gold = JSON.parse(readFileSync(join(source, `${prefix}_gold.json`), 'utf8'));
     const silver = JSON.parse(readFileSync(join(source, `${prefix}_silver.json`), 'utf8'));
-    const has = (w) => typeof gold[w] === 'string' || typeof silver[w] === 'string';
-    const entry = (w) => gold[w] ?? silver[w];
+    const { forms: inflected, entry } = inflectedForms(gold, silver);
 
     // 1. Held-out inflected forms: lower-case words whose stem (as misaki's rules find it) is a
     // plain entry; remove them from both tiers and let morphology rebuild them.
-    const stemOf = (w) => {
-      if (w.endsWith('ing') && w.length >= 5) return [w.slice(0, -3), w.slice(0, -3) + 'e', w.slice(0, -4)].find(has);
-      if (w.endsWith('ed') && w.length >= 5) return [w.slice(0, -1), w.slice(0, -2)].find(has);
-      if (w.endsWith('s') && w.length >= 4 && !w.endsWith('ss')) {
-        return [w.slice(0, -1), w.endsWith('es') ? w.slice(0, -2) : '', w.endsWith('ies') ? w.slice(0, -3) + 'y' : ''].find((s) => s && has(s));
-      }
-      return undefined;
-    };
-    const inflected = Object.keys({ ...silver, ...gold }).filter((w) =>
-      /^[a-z]+$/.test(w) && typeof entry(w) === 'string' && stemOf(w) !== undefined);
-    const heldOut = sample(inflected, SAMPLE);
-    const heldSet = new Set(heldOut);
-    const without = (lex) => Object.fromEntries(Object.entries(lex).filter(([k]) => !heldSet.has(k) &&
-      !heldSet.has(k.toLowerCase())));
+    const heldOut = sampleWords(inflected, SAMPLE, SEED);
     const reducedPath = join(scratch, `${dialect}.lexicon`);
-    writeFileSync(reducedPath, formatLexicon(dialect, without(gold), without(silver)));
+    writeFileSync(reducedPath, lexiconWithout(dialect, gold, silver, heldOut));
     const rebuilt = await phonemizeAll(heldOut, code, { lexicon: reducedPath, normalization: false });
     let exact = 0, noStress = 0, reducedVowel = 0;
     const reduced = (ps) => ps.replace(/[ᵻ]/g, 'ə').replace(/ᵊ/g, 'ə');
@@ -78,7 +56,7 @@ try {
     const byTier = { gold: { n: 0, exact: 0 }, silver: { n: 0, exact: 0 } };
     const misses = [];
     heldOut.forEach((w, i) => {
-      const suffix = w.endsWith('ing') ? '-ing' : w.endsWith('ed') ? '-ed' : '-s';
+      const suffix = suffixOf(w);
       bySuffix[suffix] ??= { n: 0, exact: 0 };
       bySuffix[suffix].n++;
       const tier = byTier[typeof gold[w] === 'string' ? 'gold' : 'silver'];
@@ -100,7 +78,7 @@ try {
     });
 
     report[dialect] = {
-      heldOut: { words: heldOut.length, exact: (100 * exact / heldOut.length).toFixed(1) + ' %',
+      heldOut: { words: heldOut.length, seed: SEED, exact: (100 * exact / heldOut.length).toFixed(1) + ' %',
         ignoringStress: (100 * noStress / heldOut.length).toFixed(1) + ' %',
         ignoringReducedVowelSpelling: (100 * reducedVowel / heldOut.length).toFixed(1) + ' %',
         bySuffix: Object.fromEntries(Object.entries(bySuffix).map(([s, v]) => [s, `${v.exact}/${v.n}`])),

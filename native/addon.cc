@@ -8,6 +8,7 @@
 #include "core/Checkpoint.h"
 #include "core/EspeakPhonemizer.h"
 #include "core/Executor.h"
+#include "core/ExitGuard.h"
 #include "core/NativePhonemizer.h"
 #include "core/Error.h"
 #include "core/KModel.h"
@@ -196,6 +197,10 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("phonemize", Napi::Function::New<phonemize>(env, "phonemize"));
   exports.Set("normalizeText", Napi::Function::New<normalizeText>(env, "normalizeText"));
   exports.Set("runtimeInfo", Napi::Function::New<runtimeInfo>(env, "runtimeInfo"));
+  exports.Set("stopForExit", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
+                ExitGuard::stopAll();
+                return info.Env().Undefined();
+              }, "stopForExit"));
   Napi::Object limitsObject = Napi::Object::New(env);
   limitsObject.Set("maxTokens", static_cast<double>(limits::kMaxTokens));
   limitsObject.Set("minSpeed", limits::kMinSpeed);

@@ -139,5 +139,7 @@ export interface NativeBinding {
   /** English text normalization ('a' or 'b'); `sourceOffset` holds UTF-8 byte offsets. */
   normalizeText(text: string, lang: 'a' | 'b', options: Record<string, boolean>): { text: string; sourceOffset: Uint32Array };
   runtimeInfo(): NativeRuntimeInfo;
+  /** Stops every model's executor threads (after their current pass): process exit only. */
+  stopForExit(): void;
   readonly limits: NativeLimits;
 }

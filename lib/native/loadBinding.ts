@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 
 import { ErrorCode, KokoroError } from '../errors.js';
 import { nativeAddonOverride } from '../paths.js';
@@ -35,6 +36,19 @@ function explain(failures: string[]): string {
 }
 
 /**
+ * process.exit() (and the end of the main script) runs the C++ static destructors of libtorch
+ * and oneDNN while the model's executor threads may be in the middle of a pass, which crashes
+ * the process; Node runs no addon cleanup hook first. 'exit' listeners do run first: stop the
+ * executors there (each finishes its current pass, queued requests are failed). Workers need
+ * nothing: their teardown runs the addon's cleanup hooks, and a process-wide stop from a worker
+ * would stop the main thread's models.
+ */
+function adopt(binding: NativeBinding): NativeBinding {
+  if (isMainThread) process.once('exit', () => binding.stopForExit());
+  return binding;
+}
+
+/**
  * Loads the addon: a local build (build/Release) first, then prebuilds through node-gyp-build.
  * Collects every failure so the message explains what is missing and how to fix it.
  */
@@ -50,7 +64,7 @@ export function loadBinding(): NativeBinding {
       continue;
     }
     try {
-      cached = require(candidate) as NativeBinding;
+      cached = adopt(require(candidate) as NativeBinding);
       return cached;
     } catch (error) {
       failures.push(`${candidate}: ${(error as Error).message}`);
@@ -59,7 +73,7 @@ export function loadBinding(): NativeBinding {
   if (!override) {
     try {
       const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
-      cached = nodeGypBuild(packageRoot) as NativeBinding;
+      cached = adopt(nodeGypBuild(packageRoot) as NativeBinding);
       return cached;
     } catch (error) {
       failures.push(`prebuilds in ${join(packageRoot, 'prebuilds')}: ${(error as Error).message}`);

@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "core/EnglishStress.h"
+#include "core/EnglishSuffixes.h"
 #include "core/EspeakPhonemizer.h"
 #include "core/Vocab.h"
 
@@ -55,26 +56,8 @@ std::optional<std::string> symbolWord(std::string_view word) {
   return std::nullopt;
 }
 
-// The last code point of a phoneme string (UTF-8), and the string without it.
-char32_t lastSymbol(const std::string& phonemes) {
-  const std::u32string s = decodeUtf8(phonemes);
-  return s.empty() ? 0 : s.back();
-}
-char32_t symbolBeforeLast(const std::string& phonemes) {
-  const std::u32string s = decodeUtf8(phonemes);
-  return s.size() < 2 ? 0 : s[s.size() - 2];
-}
-std::string dropLastSymbol(const std::string& phonemes) {
-  std::u32string s = decodeUtf8(phonemes);
-  s.pop_back();
-  std::string out;
-  for (char32_t cp : s) out += encodeUtf8(cp);
-  return out;
-}
 bool in(char32_t cp, std::u32string_view set) { return set.find(cp) != std::u32string_view::npos; }
 
-// Vowels after which an American /t/ before a vowel becomes a flap.
-constexpr std::u32string_view kFlapVowels = U"AIOWYiuæɑəɛɪɹʊʌ";
 constexpr std::u32string_view kPausePunctuation = U";:,.!?—…";
 
 // Words before a noun.
@@ -256,33 +239,6 @@ std::optional<std::string> EnglishG2P::specialCase(const std::string& word, cons
   return std::nullopt;
 }
 
-std::string EnglishG2P::withS(const std::string& stem) const {
-  const char32_t last = lastSymbol(stem);
-  if (in(last, U"ptkfθ")) return stem + "s";
-  if (in(last, U"szʃʒʧʤ")) return stem + (british_ ? "ɪ" : "ᵻ") + "z";
-  return stem + "z";
-}
-
-std::string EnglishG2P::withEd(const std::string& stem) const {
-  const char32_t last = lastSymbol(stem);
-  if (in(last, U"pkfθʃsʧ")) return stem + "t";
-  if (last == U'd') return stem + (british_ ? "ɪ" : "ᵻ") + "d";
-  if (last != U't') return stem + "d";
-  if (british_ || decodeUtf8(stem).size() < 2) return stem + "ɪd";
-  if (in(symbolBeforeLast(stem), kFlapVowels)) return dropLastSymbol(stem) + "ɾᵻd";
-  return stem + "ᵻd";
-}
-
-std::optional<std::string> EnglishG2P::withIng(const std::string& stem) const {
-  const char32_t last = lastSymbol(stem);
-  if (british_) {
-    if (last == U'ə' || last == U'ː') return std::nullopt;
-  } else if (last == U't' && decodeUtf8(stem).size() > 1 && in(symbolBeforeLast(stem), kFlapVowels)) {
-    return dropLastSymbol(stem) + "ɾɪŋ";
-  }
-  return stem + "ɪŋ";
-}
-
 std::optional<std::string> EnglishG2P::stemS(const std::string& word, const std::string& tag,
                                              std::optional<double> stress, const Neighbours& near,
                                              const Context& context) const {
@@ -300,7 +256,7 @@ std::optional<std::string> EnglishG2P::stemS(const std::string& word, const std:
   }
   const auto phonemes = lookup(stem, tag, stress, near, context);
   if (!phonemes || phonemes->empty()) return std::nullopt;
-  return withS(*phonemes);
+  return sForm(*phonemes, british_);
 }
 
 std::optional<std::string> EnglishG2P::stemEd(const std::string& word, const std::string& tag,
@@ -318,7 +274,7 @@ std::optional<std::string> EnglishG2P::stemEd(const std::string& word, const std
   }
   const auto phonemes = lookup(stem, tag, stress, near, context);
   if (!phonemes || phonemes->empty()) return std::nullopt;
-  return withEd(*phonemes);
+  return edForm(*phonemes, british_);
 }
 
 std::optional<std::string> EnglishG2P::stemIng(const std::string& word, const std::string& tag,
@@ -352,7 +308,7 @@ std::optional<std::string> EnglishG2P::stemIng(const std::string& word, const st
   }
   const auto phonemes = lookup(stem, tag, stress, near, context);
   if (!phonemes || phonemes->empty()) return std::nullopt;
-  return withIng(*phonemes);
+  return ingForm(*phonemes, stem, word, british_);
 }
 
 std::optional<std::string> EnglishG2P::getWord(std::string word, const std::string& tag,

@@ -67,9 +67,6 @@ class EnglishG2P {
                                     const Neighbours& near, const Context& context) const;
   std::optional<std::string> stemIng(const std::string& word, const std::string& tag, std::optional<double> stress,
                                      const Neighbours& near, const Context& context) const;
-  std::string withS(const std::string& stem) const;
-  std::string withEd(const std::string& stem) const;
-  std::optional<std::string> withIng(const std::string& stem) const;
   std::string goldPhonemes(std::string_view word, std::string_view tag = "DEFAULT") const;
   std::string fallback(const std::string& word) const;
   static Context contextBefore(const Context& after, const std::string& phonemes, std::string_view text);

@@ -32,6 +32,7 @@ Executor::Executor(std::shared_ptr<const KModel> model, ExecutorOptions options)
   stats_.threadsPerExecutor = options_.threadsPerExecutor;
   stats_.batchSizeCounts.assign(maxBatch_ + 1, 0);
   for (int i = 0; i < std::max(1, options_.executors); ++i) threads_.emplace_back(&Executor::runThread, this);
+  exitRegistration_ = ExitGuard::onExit([this] { shutdown(); });
 }
 
 Executor::~Executor() { shutdown(); }

@@ -15,6 +15,7 @@
 #include "core/BatchQueue.h"
 #include "core/BatchRunner.h"
 #include "core/ExecutorStats.h"
+#include "core/ExitGuard.h"
 #include "core/InferenceJob.h"
 #include "core/KModel.h"
 
@@ -43,7 +44,8 @@ class Executor : private PassObserver {
   // started, else dropped at the next stage boundary while its batch mates complete unchanged.
   void cancel(const JobPtr& job);
   // Stops the threads (after their current pass) and fails the jobs still queued with
-  // KOKORO_DISPOSED. Idempotent; the destructor calls it. Never call from an executor thread.
+  // KOKORO_DISPOSED. Idempotent; the destructor and process exit call it. Never call from an
+  // executor thread.
   void shutdown();
 
   ExecutorStats stats() const;
@@ -68,6 +70,9 @@ class Executor : private PassObserver {
 
   mutable std::mutex statsMutex_;
   ExecutorStats stats_;
+  // Last member: dropped first, so a shutdown run by process exit never sees a half-destroyed
+  // executor.
+  ExitGuard::Registration exitRegistration_;
 };
 
 }  // namespace kokoro

@@ -31,4 +31,31 @@ Napi::Value atBoundary(Napi::Env env, const std::string& operation, Body&& body)
   }
 }
 
+// Runs the body of a ThreadSafeFunction callback, which Node calls from C: nothing may escape
+// it (an escaping exception is std::terminate). A Napi::Error means JS code threw, or JS cannot
+// run any more (environment teardown): the first is raised again as the callback's uncaught
+// exception, as from any JS callback; the second is dropped, as nobody is left to tell. Any
+// other exception goes to `onFailure` (a typed error for the caller), under the same rule.
+template <typename Body, typename OnFailure>
+void inCallback(Body&& body, OnFailure&& onFailure) noexcept {
+  auto raise = [](const Napi::Error& error) {
+    try {
+      error.ThrowAsJavaScriptException();
+    } catch (...) {
+    }
+  };
+  try {
+    body();
+  } catch (const Napi::Error& error) {
+    raise(error);
+  } catch (...) {
+    try {
+      onFailure();
+    } catch (const Napi::Error& error) {
+      raise(error);
+    } catch (...) {
+    }
+  }
+}
+
 }  // namespace kokoro::napi

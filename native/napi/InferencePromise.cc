@@ -16,17 +16,22 @@ struct PendingPromise {
 void settleOnMainThread(Napi::Env env, Napi::Function, PendingPromise* pending, InferenceOutcome* raw) {
   std::unique_ptr<InferenceOutcome> outcome(raw);
   if (env == nullptr || outcome == nullptr) return;  // environment shutting down
-  try {
-    if (outcome->result) {
-      pending->deferred.Resolve(toJs(env, *outcome->result));
-      return;
-    }
-    std::rethrow_exception(outcome->error);
-  } catch (const Napi::Error& e) {
-    pending->deferred.Reject(e.Value());
-  } catch (...) {
-    pending->deferred.Reject(makeJsError(env, classifyCurrentException("inference")).Value());
-  }
+  inCallback(
+      [&] {
+        if (outcome->result) {
+          pending->deferred.Resolve(toJs(env, *outcome->result));
+          return;
+        }
+        try {
+          std::rethrow_exception(outcome->error);
+        } catch (const Napi::Error& e) {
+          pending->deferred.Reject(e.Value());
+        } catch (...) {
+          pending->deferred.Reject(makeJsError(env, classifyCurrentException("inference")).Value());
+        }
+      },
+      // Converting the result failed (e.g. out of memory for the audio array).
+      [&] { pending->deferred.Reject(makeJsError(env, classifyCurrentException("returning audio")).Value()); });
 }
 
 using SettleFunction = Napi::TypedThreadSafeFunction<PendingPromise, InferenceOutcome, settleOnMainThread>;

@@ -43,12 +43,22 @@ namespace {
 // the producer so that the finalizer's join returns.
 void cancelOnTeardown(void* arg) { static_cast<StreamState*>(arg)->stream->queue().cancel(); }
 
+void deliverTo(Napi::Env env, Napi::Function& onEvent, StreamEvent& event);
+
 void deliverEvent(Napi::Env env, Napi::Function onEvent, StreamEvent* raw) {
   std::unique_ptr<StreamEvent> event(raw);
   if (env == nullptr) return;  // the stream's JS side is gone
-  switch (event->kind) {
+  inCallback([&] { deliverTo(env, onEvent, *event); },
+             [&] {
+               CaughtError error = classifyCurrentException("delivering a speech chunk");
+               onEvent.Call({Napi::String::New(env, "error"), makeJsError(env, error).Value()});
+             });
+}
+
+void deliverTo(Napi::Env env, Napi::Function& onEvent, StreamEvent& event) {
+  switch (event.kind) {
     case StreamEvent::Kind::kChunk: {
-      SpeechChunk& chunk = event->chunk;
+      SpeechChunk& chunk = event.chunk;
       Napi::Object out = toJs(env, chunk.result).As<Napi::Object>();
       out.Set("index", static_cast<double>(chunk.index));
       out.Set("graphemes", chunk.text.text);
@@ -70,7 +80,7 @@ void deliverEvent(Napi::Env env, Napi::Function onEvent, StreamEvent* raw) {
       onEvent.Call({Napi::String::New(env, "end")});
       break;
     case StreamEvent::Kind::kError:
-      onEvent.Call({Napi::String::New(env, "error"), makeJsError(env, event->error).Value()});
+      onEvent.Call({Napi::String::New(env, "error"), makeJsError(env, event.error).Value()});
       break;
   }
 }
@@ -86,9 +96,14 @@ void callJsPhonemizer(Napi::Env env, Napi::Function phonemize, PhonemizeCall* ca
     if (!value.IsString()) throw KokoroError(codes::kInternal, "the phonemizer returned a non-string");
     call->result.set_value(value.As<Napi::String>().Utf8Value());
   } catch (const Napi::Error& e) {
-    Napi::Value code = e.Value().Get("code");
-    call->result.set_exception(std::make_exception_ptr(
-        KokoroError(code.IsString() ? code.As<Napi::String>().Utf8Value() : codes::kInternal, e.Message())));
+    // Reading the code runs JS (a getter), which fails during teardown: fall back to internal.
+    std::string code = codes::kInternal;
+    try {
+      Napi::Value value = e.Value().Get("code");
+      if (value.IsString()) code = value.As<Napi::String>().Utf8Value();
+    } catch (...) {
+    }
+    call->result.set_exception(std::make_exception_ptr(KokoroError(code, e.Message())));
   } catch (...) {
     call->result.set_exception(std::current_exception());
   }

@@ -131,6 +131,36 @@ describe('morphology for words the lexicon lacks', () => {
     expect(await withLexicon('petting', { pet: 'pˈɛt' }, {}, true)).toBe('pˈɛtɪŋ');
   });
 
+  it('-ing makes a syllabic l spelled consonant + le the onset, except after t and s', async () => {
+    const stems = { crumble: 'kɹˈʌmbᵊl', startle: 'stˈɑɹTᵊl', wrestle: 'ɹˈɛsᵊl', travel: 'tɹˈævᵊl' };
+    expect(await withLexicon('crumbling startling wrestling traveling', stems))
+      .toBe('kɹˈʌmblɪŋ stˈɑɹTᵊlɪŋ ɹˈɛsᵊlɪŋ tɹˈævᵊlɪŋ');
+    expect(await withLexicon('crumbling wrestling', { crumble: 'kɹˈʌmbᵊl', wrestle: 'ɹˈɛsᵊl' }, {}, true))
+      .toBe('kɹˈʌmblɪŋ ɹˈɛsᵊlɪŋ');
+    // -s and -ed add no vowel: the l stays syllabic.
+    expect(await withLexicon('crumbles crumbled', stems)).toBe('kɹˈʌmbᵊlz kɹˈʌmbᵊld');
+  });
+
+  it('-ing turns a syllabic n written with its own vowel into ə + n', async () => {
+    expect(await withLexicon('softening', { soften: 'sˈɔfᵊn' })).toBe('sˈɔfənɪŋ');
+    expect(await withLexicon('softening', { soften: 'sˈɒfᵊn' }, {}, true)).toBe('sˈɒfənɪŋ');
+    expect(await withLexicon('softens', { soften: 'sˈɔfᵊn' })).toBe('sˈɔfᵊnz');
+  });
+
+  it('British -ing: a final full vowel two syllables after the main stress gains a secondary stress', async () => {
+    const stems = { educate: 'ˈɛdjʊkAt', organise: 'ˈɔːɡənIz', update: 'ˈʌpdAt', translate: 'tɹanslˈAt' };
+    expect(await withLexicon('educating organising updating translating', stems, {}, true))
+      .toBe('ˈɛdjʊkˌAtɪŋ ˈɔːɡənˌIzɪŋ ˈʌpdAtɪŋ tɹanslˈAtɪŋ');
+    // American stems carry their own secondary stress; an unmarked one is left as it is.
+    expect(await withLexicon('educating organizing', { educate: 'ˈɛʤəkAt', organize: 'ˈɔɹɡənˌIz' }))
+      .toBe('ˈɛʤəkATɪŋ ˈɔɹɡənˌIzɪŋ');
+  });
+
+  it('British -ing links a centring diphthong spelled with r through ɹ', async () => {
+    expect(await withLexicon('steering enduring', { steer: 'stˈɪə', endure: 'ɪndjˈʊə' }, {}, true))
+      .toBe('stˈɪəɹɪŋ ɪndjˈʊəɹɪŋ');
+  });
+
   it("-'s possessives, plural possessives and curly apostrophes", async () => {
     expect(await us.phonemize("John's")).toBe('ʤˈɑnz');
     expect(await us.phonemize('John’s')).toBe('ʤˈɑnz');

@@ -1,0 +1,23 @@
+// Inflected forms (-s, -ed, -ing) of a stem the lexicon knows, from the stem's phonemes: the
+// official front end's voicing and vowel rules (the American flap, no British -ing after a final
+// ə or ː), and for -ing what adding a syllable does to the end of the stem: a syllabic l or n
+// stops being syllabic, a British centring diphthong links with r, and a British full vowel two
+// syllables after the main stress takes a secondary stress. How the -ing rules were found and
+// what they gain: BENCHMARKS.md, "English front end".
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace kokoro {
+
+std::string sForm(const std::string& stemPhonemes, bool british);
+std::string edForm(const std::string& stemPhonemes, bool british);
+
+// Phonemes of `word` (spelled stem + ing, possibly with a dropped e or doubled consonant) from
+// the stem's phonemes; nothing when the rules have no answer (the caller falls back to espeak).
+std::optional<std::string> ingForm(const std::string& stemPhonemes, std::string_view stemSpelling,
+                                   std::string_view word, bool british);
+
+}  // namespace kokoro
