@@ -169,6 +169,20 @@ Napi::Value runtimeInfo(const Napi::CallbackInfo& info) {
     out.Set("cpuBf16", runtime.cpuBf16);
     out.Set("allocator", runtime.allocator);
     out.Set("fusedKernels", runtime.fusedKernels);
+
+    if (runtime.tensorPool) {
+      const TensorPoolStats& stats = *runtime.tensorPool;
+      Napi::Object pool = Napi::Object::New(env);
+      pool.Set("cacheLimitBytes", static_cast<double>(runtime.tensorPoolCacheLimitBytes));
+      pool.Set("liveBytes", static_cast<double>(stats.liveBytes));
+      pool.Set("cachedBytes", static_cast<double>(stats.cachedBytes));
+      pool.Set("maps", static_cast<double>(stats.maps));
+      pool.Set("reuses", static_cast<double>(stats.reuses));
+      pool.Set("unmaps", static_cast<double>(stats.unmaps));
+      out.Set("tensorPool", pool);
+    } else {
+      out.Set("tensorPool", env.Null());
+    }
     return out;
   });
 }

@@ -39,7 +39,6 @@ export interface InferResult {
   n?: Float32Array;
 }
 
-
 export interface NativeModel {
   infer(phonemes: string, voice: Float32Array, speed: number | undefined, seed: number | undefined,
     withCurves: boolean, cancelId?: number): Promise<InferResult>;
@@ -84,10 +83,29 @@ export interface NativeRuntimeInfo {
   onednn: string;
   /** The CPU has native bf16 instructions (AVX512-BF16 or AMX-BF16): precision `auto` picks bf16. */
   cpuBf16: boolean;
-  /** malloc settings in effect (see README, "Memory"). */
+  /** Allocator settings in effect: the tensor pool and malloc's (see README, "Memory"). */
   allocator: string;
   /** The fused CPU kernels in use, or `off (KOKORO_FUSED=0)` (see README, "Precision"). */
   fusedKernels: string;
+
+  /** The pool of large CPU tensor blocks, or null when it is off (`KOKORO_TENSOR_POOL=0`). */
+  tensorPool: TensorPoolInfo | null;
+}
+
+/** Counters of the pool of large CPU tensor blocks since the process started. */
+export interface TensorPoolInfo {
+  /** At most this many bytes of freed blocks are kept for reuse (`KOKORO_TENSOR_POOL_MIB`). */
+  cacheLimitBytes: number;
+  /** Bytes of the blocks tensors hold now. */
+  liveBytes: number;
+  /** Bytes of freed blocks kept for reuse now. */
+  cachedBytes: number;
+  /** Blocks mapped from the system. */
+  maps: number;
+  /** Requests served from the cache. */
+  reuses: number;
+  /** Blocks given back to the system. */
+  unmaps: number;
 }
 
 /** Bounds of one request, enforced natively (see lib/limits.ts). */

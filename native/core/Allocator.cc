@@ -1,5 +1,7 @@
 #include "core/Allocator.h"
 
+#include "core/PoolingCpuAllocator.h"
+
 #include <dlfcn.h>
 #include <malloc.h>
 
@@ -19,6 +21,15 @@ constexpr long kTrimThreshold = 1024 * 1024;
 // its own free lists; a few are enough for this workload.
 constexpr int kArenaMax = 2;
 
+// Tensors from 1 MiB up are pooled: the decoder's activations and the weights, not the many
+// small tensors of the text side, which glibc serves well.
+constexpr size_t kPoolMinBlock = size_t{1} << 20;
+// Enough for the activations of a long utterance to be reused from one inference to the next
+// (BENCHMARKS.md, issue 8); more would only raise the resting size of the process.
+constexpr size_t kPoolCacheMiB = 256;
+// The largest bound accepted from KOKORO_TENSOR_POOL_MIB (1 TiB).
+constexpr unsigned long long kPoolCacheMaxMiB = 1ull << 20;
+
 bool userSet(const char* variable) {
   const char* value = std::getenv(variable);
   return value != nullptr && *value != '\0';
@@ -33,19 +44,48 @@ std::string mallocProvider() {
   return "glibc";
 }
 
+// KOKORO_TENSOR_POOL_MIB when it is a whole number in range, else the default.
+size_t poolCacheBytes() {
+  const char* text = std::getenv("KOKORO_TENSOR_POOL_MIB");
+  unsigned long long mib = kPoolCacheMiB;
+  if (text != nullptr && *text != '\0') {
+    char* end = nullptr;
+    const unsigned long long parsed = std::strtoull(text, &end, 10);
+    if (*end == '\0' && text[0] != '-' && parsed <= kPoolCacheMaxMiB) mib = parsed;
+  }
+  return static_cast<size_t>(mib) << 20;
+}
+
+std::string poolDescription(const AllocatorSettings& settings) {
+  if (!settings.tensorPool) return "";
+  return "tensor pool (blocks >= " + std::to_string(settings.poolMinBlockBytes >> 20) + " MiB, cache <= " +
+         std::to_string(settings.poolCacheLimitBytes >> 20) + " MiB), ";
+}
+
+void installPool(AllocatorSettings& settings) {
+  const char* pool = std::getenv("KOKORO_TENSOR_POOL");
+  if (pool != nullptr && std::strcmp(pool, "0") == 0) return;
+  settings.tensorPool = true;
+  settings.poolMinBlockBytes = kPoolMinBlock;
+  settings.poolCacheLimitBytes = poolCacheBytes();
+  PoolingCpuAllocator::install(settings.poolMinBlockBytes, settings.poolCacheLimitBytes);
+}
+
 AllocatorSettings apply() {
   AllocatorSettings settings;
+  installPool(settings);
   settings.allocator = mallocProvider();
+  const std::string pool = poolDescription(settings);
   if (settings.allocator != "glibc") {
-    settings.description = "malloc from " + settings.allocator + " (not tuned)";
+    settings.description = pool + "malloc from " + settings.allocator + " (not tuned)";
     return settings;
   }
   // Opt-in: on an idle 2-core Zen 5 the fixed mmap threshold cut the 244-token peak from 2.9 GB
   // to 0.9 GB but made fp32 inference 1.65x slower (every large tensor a fresh, zeroed mapping;
-  // BENCHMARKS.md), and speed is what most users came for.
+  // BENCHMARKS.md). The tensor pool bounds memory without that cost.
   const char* tuning = std::getenv("KOKORO_MALLOC_TUNING");
   if (tuning == nullptr || std::strcmp(tuning, "1") != 0) {
-    settings.description = "glibc defaults (KOKORO_MALLOC_TUNING=1 bounds memory)";
+    settings.description = pool + "glibc defaults";
     return settings;
   }
   std::string parts;
@@ -63,11 +103,15 @@ AllocatorSettings apply() {
     note("at most " + std::to_string(kArenaMax) + " arenas");
   }
   settings.tuned = !parts.empty();
-  settings.description = settings.tuned ? "glibc, " + parts : "glibc, settings from the environment";
+  settings.description = pool + (settings.tuned ? "glibc, " + parts : "glibc, settings from the environment");
   return settings;
 }
 
 }  // namespace
+
+void releaseCachedTensorBlocks() {
+  if (PoolingCpuAllocator* pool = PoolingCpuAllocator::installed()) pool->trim();
+}
 
 const AllocatorSettings& configureAllocator() {
   static const AllocatorSettings settings = apply();

@@ -1,4 +1,5 @@
-// glibc malloc settings that let a long-running process give tensor memory back.
+// How the process allocates tensor memory: the pooling CPU allocator (TensorPool.h) for large
+// tensors, on by default, and optional glibc malloc settings.
 //
 // libtorch allocates every CPU tensor with malloc. glibc serves blocks above its mmap threshold
 // with mmap (returned to the system on free), but it raises that threshold up to 32 MiB each time
@@ -7,6 +8,7 @@
 // inference needs ~250 MB. Fixing the threshold keeps large tensors in mmap.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace kokoro {
@@ -17,13 +19,22 @@ struct AllocatorSettings {
   long mmapThresholdBytes = -1;  // -1: glibc's default (dynamic) threshold
   long trimThresholdBytes = -1;
   int arenaMax = -1;             // -1: glibc's default (8 per core)
+  bool tensorPool = false;       // large CPU tensors come from the bounded pool
+  size_t poolMinBlockBytes = 0;
+  size_t poolCacheLimitBytes = 0;
   std::string description;       // one line for runtimeInfo() and `kokoro-native info`
 };
 
-// Applies the package's malloc settings once (called when the addon loads) and returns what is
-// in effect. Skipped entirely with KOKORO_MALLOC_TUNING=0, and for each setting the user gave
-// glibc through its own variable (MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_,
-// MALLOC_ARENA_MAX), which wins. Does nothing when malloc is not glibc's (jemalloc preloaded).
+// Applies the package's settings once (called when the addon loads) and returns what is in
+// effect. The tensor pool is installed unless KOKORO_TENSOR_POOL=0; KOKORO_TENSOR_POOL_MIB sets
+// its cache bound (default 256). The glibc settings apply only with KOKORO_MALLOC_TUNING=1, and
+// not for a setting the user gave glibc through its own variable (MALLOC_MMAP_THRESHOLD_,
+// MALLOC_TRIM_THRESHOLD_, MALLOC_ARENA_MAX), which wins; nor when malloc is not glibc's.
 const AllocatorSettings& configureAllocator();
+
+// Gives the tensor pool's cached blocks back to the system, when the pool is installed. Called
+// after loading a model: the blocks freed while loading (a checkpoint's halves of weight norm)
+// are of sizes inference rarely asks for.
+void releaseCachedTensorBlocks();
 
 }  // namespace kokoro

@@ -1,5 +1,7 @@
 #include "core/Checkpoint.h"
 
+#include <map>
+#include <optional>
 #include <unordered_map>
 
 #include "core/Error.h"
@@ -28,7 +30,29 @@ at::ScalarType scalarType(DType dtype) {
   return at::kFloat;
 }
 
-// One torch.save file: its archive, the parsed pickle, and the storages read so far.
+// How many tensor records of the document use each storage: a storage shared by several views
+// is read once, and dropped from the cache after its last view.
+std::unordered_map<std::string, size_t> countStorageUses(const PickleDocument& document) {
+  std::unordered_map<std::string, size_t> uses;
+  const auto count = [&uses](const PickleValue& value) {
+    if (value.kind == PickleValue::Kind::Tensor && value.tensor) uses[value.tensor->storage.key] += 1;
+  };
+  count(document.root);
+  for (const auto& items : document.lists) {
+    for (const auto& item : *items) count(item);
+  }
+  for (const auto& pairs : document.dicts) {
+    for (const auto& [key, value] : *pairs) {
+      count(key);
+      count(value);
+    }
+  }
+  return uses;
+}
+
+// One torch.save file: its archive, the parsed pickle, and the storages that further views
+// will need. Each storage is read straight from the archive into its tensor, and kept no longer
+// than its views need it: the file's bytes are never all in memory at once.
 class TorchFile {
  public:
   explicit TorchFile(const std::string& path) : zip_(path) {
@@ -50,6 +74,7 @@ class TorchFile {
                                                "corrupt or not a Kokoro checkpoint.");
     }
     document_ = parseTorchPickle(zip_.readEntry(pickle), path);
+    pendingUses_ = countStorageUses(document_);
   }
 
   const PickleValue& root() const { return document_.root; }
@@ -87,19 +112,31 @@ class TorchFile {
     // A view with more elements than its storage repeats it (stride 0): the copy would cost
     // memory the file never paid for.
     if (elements > ref.numel) throw corrupt("is expanded by a stride-0 view beyond its own size");
-    auto it = storages_.find(ref.key);
-    if (it == storages_.end()) {
-      at::Tensor storage = at::empty({static_cast<int64_t>(ref.numel)}, at::TensorOptions().dtype(scalarType(ref.dtype)));
+    at::Tensor storage;
+    auto cached = storages_.find(ref.key);
+    if (cached != storages_.end()) {
+      storage = cached->second;
+    } else {
+      storage = at::empty({static_cast<int64_t>(ref.numel)}, at::TensorOptions().dtype(scalarType(ref.dtype)));
       zip_.readEntryInto(entryName, storage.data_ptr(), storageBytes);
-      it = storages_.emplace(ref.key, storage).first;
     }
-    return it->second.as_strided(record.sizes, record.strides, record.offset);
+    // A miss after the last counted use (a record reached twice through the memo) reads again.
+    auto uses = pendingUses_.find(ref.key);
+    if (uses != pendingUses_.end() && uses->second > 1) {
+      uses->second -= 1;
+      storages_.emplace(ref.key, storage);
+    } else {
+      if (uses != pendingUses_.end()) pendingUses_.erase(uses);
+      storages_.erase(ref.key);
+    }
+    return storage.as_strided(record.sizes, record.strides, record.offset);
   }
 
  private:
   ZipReader zip_;
   std::string prefix_;
   PickleDocument document_;
+  std::unordered_map<std::string, size_t> pendingUses_;  // storage key -> views not yet made
   std::unordered_map<std::string, at::Tensor> storages_;
 };
 
@@ -125,8 +162,26 @@ NamedTensors readOfficialCheckpoint(const std::string& path) {
   }
   const PickleValue& root = *rootPtr;
   if (root.kind != PickleValue::Kind::Dict) notACheckpoint(path, "its top level is not a dict");
-  NamedTensors raw;
-  std::unordered_map<std::string, size_t> index;
+  // Weight norm is folded as soon as both halves are read (weight = g * v / ||v||, norm over all
+  // dims but 0), and the halves dropped: the checkpoint's tensors and the parameters never all
+  // coexist. The folded weight takes the place of its weight_v, as in the file.
+  NamedTensors folded;
+  struct HalfPair {
+    at::Tensor gain, direction;
+    std::string gainName, directionName;
+    std::optional<size_t> slot;  // where the folded weight goes, once weight_v is read
+  };
+  std::map<std::string, HalfPair> halves;  // by the folded weight's name
+  const auto fold = [&](const std::string& base, HalfPair& pair) {
+    const at::Tensor& gain = pair.gain;
+    const at::Tensor& direction = pair.direction;
+    if (gain.dim() != direction.dim() || gain.size(0) != direction.size(0)) {
+      throw KokoroError(codes::kCheckpointMismatch, path + ": '" + pair.gainName + "' does not match '" +
+                                                        pair.directionName + "'");
+    }
+    folded[*pair.slot].second = at::_weight_norm(direction.to(at::kFloat), gain.to(at::kFloat), 0);
+    halves.erase(base);
+  };
   for (const auto& [section, state] : *root.pairs) {
     if (section.kind != PickleValue::Kind::String || state.kind != PickleValue::Kind::Dict) {
       notACheckpoint(path, "a top-level entry is not a named state dict");
@@ -138,34 +193,32 @@ NamedTensors readOfficialCheckpoint(const std::string& path) {
       std::string name = key.text.rfind("module.", 0) == 0 ? key.text.substr(7) : key.text;
       name = section.text + "." + name;
       if (name == "bert.embeddings.position_ids") continue;  // a buffer of positions, not weights
-      index[name] = raw.size();
-      raw.emplace_back(name, file.tensor(*value.tensor));
+      const bool isGain = endsWith(name, ".weight_g");
+      if (!isGain && !endsWith(name, ".weight_v")) {
+        folded.emplace_back(name, file.tensor(*value.tensor));
+        continue;
+      }
+      const std::string base = name.substr(0, name.size() - 2);
+      HalfPair& pair = halves[base];
+      if (isGain) {
+        pair.gain = file.tensor(*value.tensor);
+        pair.gainName = name;
+      } else {
+        pair.direction = file.tensor(*value.tensor);
+        pair.directionName = name;
+        if (!pair.slot) {
+          pair.slot = folded.size();
+          folded.emplace_back(base, at::Tensor());
+        }
+      }
+      if (pair.gain.defined() && pair.direction.defined()) fold(base, pair);
     }
   }
-  // Weight norm is folded once, here: weight = g * v / ||v|| (norm over all dims but 0).
-  NamedTensors folded;
-  for (const auto& [name, tensor] : raw) {
-    if (endsWith(name, ".weight_g")) {
-      const std::string base = name.substr(0, name.size() - 2);
-      if (!index.count(base + "_v")) {
-        throw KokoroError(codes::kCheckpointMismatch, path + " has '" + name + "' without its '" + base + "_v'");
-      }
-      continue;
-    }
-    if (endsWith(name, ".weight_v")) {
-      const std::string base = name.substr(0, name.size() - 2);
-      auto g = index.find(base + "_g");
-      if (g == index.end()) {
-        throw KokoroError(codes::kCheckpointMismatch, path + " has '" + name + "' without its '" + base + "_g'");
-      }
-      const at::Tensor& gain = raw[g->second].second;
-      if (gain.dim() != tensor.dim() || gain.size(0) != tensor.size(0)) {
-        throw KokoroError(codes::kCheckpointMismatch, path + ": '" + base + "_g' does not match '" + name + "'");
-      }
-      folded.emplace_back(base, at::_weight_norm(tensor.to(at::kFloat), gain.to(at::kFloat), 0));
-      continue;
-    }
-    folded.emplace_back(name, tensor);
+  if (!halves.empty()) {
+    const auto& [base, pair] = *halves.begin();
+    const std::string& present = pair.gain.defined() ? pair.gainName : pair.directionName;
+    const std::string missing = base + (pair.gain.defined() ? "_v" : "_g");
+    throw KokoroError(codes::kCheckpointMismatch, path + " has '" + present + "' without its '" + missing + "'");
   }
   return folded;
 }

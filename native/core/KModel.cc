@@ -10,6 +10,7 @@
 
 #include <torch/csrc/jit/runtime/graph_executor.h>
 
+#include "core/Allocator.h"
 #include "core/Checkpoint.h"
 #include "core/Error.h"
 #include "core/Runtime.h"
@@ -218,6 +219,7 @@ std::shared_ptr<const KModel> KModel::load(const ModelSpec& spec) {
   for (const auto& param : model->module_.parameters()) model->parameterCount_ += param.numel();
   model->hasBatchMethods_ = model->module_.find_method("predict_batch").has_value() &&
                             model->module_.find_method("decode_batch").has_value();
+  releaseCachedTensorBlocks();
   return model;
 }
 

@@ -10,6 +10,8 @@
 #include "core/Allocator.h"
 #include "core/Error.h"
 #include "core/KokoroOps.h"
+
+#include "core/PoolingCpuAllocator.h"
 #include "core/Precision.h"
 
 namespace kokoro {
@@ -76,6 +78,11 @@ RuntimeInfo queryRuntime() {
   info.cpuBf16 = cpuHasNativeBf16();
   info.allocator = configureAllocator().description;
   info.fusedKernels = fusedKernelsDescription();
+
+  if (const PoolingCpuAllocator* pool = PoolingCpuAllocator::installed()) {
+    info.tensorPool = pool->pool().stats();
+    info.tensorPoolCacheLimitBytes = pool->pool().cacheLimitBytes();
+  }
   return info;
 }
 

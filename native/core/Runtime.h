@@ -1,7 +1,10 @@
 // What the process runs with: libtorch version, BLAS library, threads, CUDA.
 #pragma once
 
+#include <optional>
 #include <string>
+
+#include "core/TensorPool.h"
 
 namespace kokoro {
 
@@ -19,6 +22,9 @@ struct RuntimeInfo {
   bool cpuBf16 = false;           // the CPU has native bf16 instructions ('auto' picks bf16)
   std::string allocator;          // malloc settings in effect (see Allocator.h)
   std::string fusedKernels;       // the fused CPU kernels in use (see KokoroOps.h)
+
+  std::optional<TensorPoolStats> tensorPool;  // the pool's counters, when it is installed
+  size_t tensorPoolCacheLimitBytes = 0;
 };
 
 RuntimeInfo queryRuntime();

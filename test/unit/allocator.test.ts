@@ -1,8 +1,12 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+// @ts-expect-error plain JS builders shared with the fuzz corpus
+import { voicePack } from '../fuzz/torchFiles.mjs';
 // @ts-expect-error plain JS helper
 import { repoRoot } from '../helpers/environment.mjs';
 
@@ -12,18 +16,62 @@ const root = repoRoot as string;
 const loadAddon = `const fs = require('fs'); const local = ${JSON.stringify(join(root, 'build', 'Release', 'kokoro_native.node'))};` +
   `const addon = fs.existsSync(local) ? require(local) : require('node-gyp-build')(${JSON.stringify(root)});`;
 
-/** The allocator line runtimeInfo() reports in a fresh process with `env` added. */
-function allocatorIn(env: Record<string, string>): string {
-  const run = spawnSync(process.execPath, ['-e', `${loadAddon} console.log(addon.runtimeInfo().allocator)`], {
-    env: { ...process.env, KOKORO_MALLOC_TUNING: '', MALLOC_MMAP_THRESHOLD_: '', ...env }, encoding: 'utf8', cwd: root,
+const cleanEnv = { KOKORO_MALLOC_TUNING: '', MALLOC_MMAP_THRESHOLD_: '', KOKORO_TENSOR_POOL: '', KOKORO_TENSOR_POOL_MIB: '' };
+
+/** What `script` (run after the addon is loaded as `addon`) prints in a fresh process with `env` added. */
+function runWithAddon(script: string, env: Record<string, string>): string {
+  const run = spawnSync(process.execPath, ['-e', `${loadAddon} ${script}`], {
+    env: { ...process.env, ...cleanEnv, ...env }, encoding: 'utf8', cwd: root,
   });
   expect(run.status, run.stderr).toBe(0);
   return run.stdout.trim();
 }
 
+/** The allocator line runtimeInfo() reports in a fresh process with `env` added. */
+function allocatorIn(env: Record<string, string>): string {
+  return runWithAddon('console.log(addon.runtimeInfo().allocator)', env);
+}
+
+const POOL = 'tensor pool (blocks >= 1 MiB, cache <= 256 MiB), ';
+
+describe('tensor pool installed when the addon loads', () => {
+  it('pools large CPU tensors by default, with a 256 MiB cache, and leaves glibc alone', () => {
+    expect(allocatorIn({})).toBe(`${POOL}glibc defaults`);
+  });
+
+  it('takes its cache bound from KOKORO_TENSOR_POOL_MIB, ignoring a value that is not a whole number', () => {
+    expect(allocatorIn({ KOKORO_TENSOR_POOL_MIB: '64' })).toBe('tensor pool (blocks >= 1 MiB, cache <= 64 MiB), glibc defaults');
+    expect(allocatorIn({ KOKORO_TENSOR_POOL_MIB: 'lots' })).toBe(`${POOL}glibc defaults`);
+  });
+
+  it('is off with KOKORO_TENSOR_POOL=0', () => {
+    expect(allocatorIn({ KOKORO_TENSOR_POOL: '0' })).toBe('glibc defaults');
+    expect(runWithAddon('console.log(JSON.stringify(addon.runtimeInfo().tensorPool))', { KOKORO_TENSOR_POOL: '0' })).toBe('null');
+  });
+
+  it('serves libtorch\'s large CPU tensors, reuses them and keeps no more than its bound', () => {
+    // A 2 MiB voice pack read five times: each read makes a libtorch tensor, copies and frees it.
+    const dir = mkdtempSync(join(tmpdir(), 'kokoro-pool-'));
+    const voice = JSON.stringify(join(dir, 'big.pt'));
+    writeFileSync(join(dir, 'big.pt'), voicePack(2048));
+    const script = `(async () => {
+      for (let i = 0; i < 5; i++) await addon.readVoicePack(${voice});
+      console.log(JSON.stringify(addon.runtimeInfo().tensorPool));
+    })()`;
+    const pool = JSON.parse(runWithAddon(script, { KOKORO_TENSOR_POOL_MIB: '1' })) as Record<string, number>;
+    expect(pool.cacheLimitBytes).toBe(2 ** 20);
+    expect(pool.maps).toBeGreaterThan(0);
+    expect(pool.cachedBytes).toBeLessThanOrEqual(2 ** 20);
+    const roomy = JSON.parse(runWithAddon(script, {})) as Record<string, number>;
+    expect(roomy.reuses).toBeGreaterThanOrEqual(4);
+    expect(roomy.liveBytes).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe('malloc settings applied when the addon loads', () => {
   it('leaves glibc alone by default (the tuning costs speed)', () => {
-    expect(allocatorIn({})).toBe('glibc defaults (KOKORO_MALLOC_TUNING=1 bounds memory)');
+    expect(allocatorIn({ KOKORO_TENSOR_POOL: '0' })).toBe('glibc defaults');
   });
 
   it('fixes glibc\'s mmap threshold and bounds its arenas with KOKORO_MALLOC_TUNING=1', () => {
@@ -33,7 +81,7 @@ describe('malloc settings applied when the addon loads', () => {
   });
 
   it('leaves glibc alone with KOKORO_MALLOC_TUNING=0', () => {
-    expect(allocatorIn({ KOKORO_MALLOC_TUNING: '0' })).toBe('glibc defaults (KOKORO_MALLOC_TUNING=1 bounds memory)');
+    expect(allocatorIn({ KOKORO_MALLOC_TUNING: '0' })).toBe(`${POOL}glibc defaults`);
   });
 
   it("keeps a setting the user gave glibc through its own variable", () => {
