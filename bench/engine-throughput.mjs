@@ -75,6 +75,17 @@ for (const layout of layouts) {
   await models[layout.name].synthesize('Warm up, then go.', { voice: 'af_heart', lang: 'a' });
 }
 
+// A stream left after its first chunk still has its next chunks in the executor (cancellation
+// drops them only at a stage boundary): wait until they are gone, so that every sample starts
+// on an idle model rather than behind the previous sample's leftovers.
+async function untilIdle(model) {
+  for (;;) {
+    const { queued, running } = model.stats();
+    if (queued === 0 && running === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 async function stream(model, input, seed, firstOnly, firstChunkTokens) {
   const start = performance.now();
   let first = 0;
@@ -96,6 +107,7 @@ for (const [round, n] of streamCounts.entries()) {
   for (const layout of order) {
     const model = models[layout.name];
     if (throughputCounts.has(n)) {
+      await untilIdle(model);
       const before = model.stats();
       const start = performance.now();
       const runs = await Promise.all(Array.from({ length: n }, (_, i) => stream(model, text(Number(values.chars), i), i, false)));
@@ -118,6 +130,7 @@ for (const [round, n] of streamCounts.entries()) {
     for (let r = 0; r < repeats; r++) {
       const turn = r % 2 ? [...samples.keys()].reverse() : [...samples.keys()];
       for (const tokens of turn) {
+        await untilIdle(model);
         const runs = await Promise.all(Array.from({ length: n }, (_, i) =>
           stream(model, text(Number(values['first-chars']), i), 100 + i, true, tokens)));
         samples.get(tokens).push(...runs.map((x) => x.firstChunkMs));
