@@ -72,8 +72,10 @@ const env = {
 const named = process.argv.slice(2);
 const files = named.length ? named : nativeFacingFiles(root);
 const json = join(reports, 'vitest.json');
-run('npx', ['vitest', 'run', '--config', 'test/vitest.config.mjs', '--reporter=default', '--reporter=json',
-  `--outputFile=${json}`, ...files], env);
+// Five times the usual per-test limit: instrumented code under a preloaded allocator runs slower,
+// and a test's time is not what this run checks (a hang still ends in a failure).
+run('npx', ['vitest', 'run', '--config', 'test/vitest.config.mjs', '--testTimeout=600000', '--reporter=default',
+  '--reporter=json', `--outputFile=${json}`, ...files], env);
 if (existsSync(json)) {
   const report = JSON.parse(readFileSync(json, 'utf8'));
   const brokenFiles = (report.testResults ?? []).filter((r) => r.status === 'failed' && !(r.assertionResults ?? []).length).length;
