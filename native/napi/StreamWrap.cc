@@ -24,10 +24,22 @@ struct PhonemizeCall {
   std::promise<std::string> result;
 };
 
+namespace {
+void deliverEvent(Napi::Env env, Napi::Function onEvent, std::nullptr_t*, StreamEvent* raw);
+void callJsPhonemizer(Napi::Env env, Napi::Function phonemize, std::nullptr_t*, PhonemizeCall* call);
+}  // namespace
+
+// Typed functions: an item still queued when the function is torn down (env teardown with a
+// stream open) reaches its callback with a null env, which frees or fails it. The untyped
+// Napi::ThreadSafeFunction drops such items without a call, leaking them (and leaving a
+// phonemizer call's producer waiting on its promise).
+using EventFunction = Napi::TypedThreadSafeFunction<std::nullptr_t, StreamEvent, deliverEvent>;
+using PhonemizerFunction = Napi::TypedThreadSafeFunction<std::nullptr_t, PhonemizeCall, callJsPhonemizer>;
+
 struct StreamState {
   std::unique_ptr<SpeechStream> stream;
-  Napi::ThreadSafeFunction events;
-  Napi::ThreadSafeFunction jsPhonemizer;
+  EventFunction events;
+  PhonemizerFunction jsPhonemizer;
   bool usesJsPhonemizer = false;
   std::thread producer;
   napi_env env = nullptr;
@@ -45,7 +57,7 @@ void cancelOnTeardown(void* arg) { static_cast<StreamState*>(arg)->stream->queue
 
 void deliverTo(Napi::Env env, Napi::Function& onEvent, StreamEvent& event);
 
-void deliverEvent(Napi::Env env, Napi::Function onEvent, StreamEvent* raw) {
+void deliverEvent(Napi::Env env, Napi::Function onEvent, std::nullptr_t*, StreamEvent* raw) {
   std::unique_ptr<StreamEvent> event(raw);
   if (env == nullptr) return;  // the stream's JS side is gone
   inCallback([&] { deliverTo(env, onEvent, *event); },
@@ -85,7 +97,7 @@ void deliverTo(Napi::Env env, Napi::Function& onEvent, StreamEvent& event) {
   }
 }
 
-void callJsPhonemizer(Napi::Env env, Napi::Function phonemize, PhonemizeCall* call) {
+void callJsPhonemizer(Napi::Env env, Napi::Function phonemize, std::nullptr_t*, PhonemizeCall* call) {
   if (env == nullptr) {
     call->result.set_exception(std::make_exception_ptr(
         KokoroError(codes::kInternal, "the phonemizer's JavaScript side is gone (environment shutting down)")));
@@ -113,7 +125,7 @@ PhonemizeFn jsPhonemize(StreamState* state) {
   return [state](const std::string& text) {
     PhonemizeCall call{text, {}};
     std::future<std::string> result = call.result.get_future();
-    if (state->jsPhonemizer.BlockingCall(&call, callJsPhonemizer) != napi_ok) {
+    if (state->jsPhonemizer.BlockingCall(&call) != napi_ok) {
       throw KokoroError(codes::kInternal, "could not reach the JavaScript phonemizer (environment shutting down)");
     }
     return PhonemizedText{result.get(), {}};
@@ -122,7 +134,7 @@ PhonemizeFn jsPhonemize(StreamState* state) {
 
 void produce(const std::shared_ptr<StreamState>& state) {
   auto send = [&state](std::unique_ptr<StreamEvent> event) {
-    if (state->events.BlockingCall(event.get(), deliverEvent) == napi_ok) event.release();
+    if (state->events.BlockingCall(event.get()) == napi_ok) event.release();
   };
   try {
     state->stream->run([&send](SpeechChunk&& chunk) {
@@ -185,7 +197,7 @@ Napi::Value StreamWrap::start(const Napi::CallbackInfo& info) {
         options.phonemize = nativePhonemizer(code.size() == 1 ? code[0] : '?', readEnglishSettings(info[8]));
       } else if (info[6].IsFunction()) {
         state->jsPhonemizer =
-            Napi::ThreadSafeFunction::New(env, info[6].As<Napi::Function>(), "kokoro-phonemize", 0, 1);
+            PhonemizerFunction::New(env, info[6].As<Napi::Function>(), "kokoro-phonemize", 0, 1);
         state->usesJsPhonemizer = true;
         state->jsPhonemizer.Unref(env);
         options.phonemize = jsPhonemize(state.get());
@@ -194,8 +206,8 @@ Napi::Value StreamWrap::start(const Napi::CallbackInfo& info) {
       }
       state->stream = std::make_unique<SpeechStream>(std::move(options));
       state->env = env;
-      state->events = Napi::ThreadSafeFunction::New(
-          env, info[7].As<Napi::Function>(), "kokoro-stream", 0, 1, [state](Napi::Env finalizeEnv) {
+      state->events = EventFunction::New(
+          env, info[7].As<Napi::Function>(), "kokoro-stream", 0, 1, nullptr, [state](Napi::Env finalizeEnv, void*, std::nullptr_t*) {
             // Runs on the main thread once the producer released the function: it has finished
             // (or is returning), so the join is immediate.
             state->eventsFinalized = true;

@@ -3,7 +3,7 @@
 // processes (test/fuzz/caseWorker.mjs). A case that kills its child is a crash, one that runs
 // past the time limit a hang; the next child resumes after it. Prints the tally.
 //
-//   node test/fuzz/runCases.mjs [--full | --every N] [--json out.json]
+//   node test/fuzz/runCases.mjs [--full | --every N] [--workers N] [--json out.json]
 // The default is the fast subset (every 8th case) run by `npm test`; `--full` runs all of them
 // (the sanitizer run does).
 import { spawn } from 'node:child_process';
@@ -41,8 +41,33 @@ function runWorker(casesPath, first, context, onStart, onEnd) {
   });
 }
 
-/** Runs the corpus (every `every`-th case) and returns the tally. */
-export async function runCorpus({ every = 8, tinyConfig, tinyWeights, voicesDir }) {
+/** Runs `cases` (written to `casesPath`) in one child after another, adding outcomes to `tally`. */
+async function runShard(casesPath, cases, context, tally) {
+  let next = 0;
+  while (next < cases.length) {
+    let current = -1;
+    const finished = new Set();
+    const result = await runWorker(casesPath, next, context, (id) => { current = id; }, (id, outcome) => {
+      finished.add(id);
+      const c = cases.find((x) => x.id === id);
+      if (outcome.bad) tally.bad.push(`${c.name}: ${outcome.bad}`);
+      if (outcome.code) tally.errors[outcome.code] = (tally.errors[outcome.code] ?? 0) + 1;
+      if (outcome.code === 'KOKORO_INTERNAL') tally.internal.push(c.name);
+      else if (outcome.audio !== undefined) tally.audio += 1;
+    });
+    const index = cases.findIndex((c) => c.id === current);
+    if (result.code === 0 && !result.hung && (index < 0 || finished.has(current))) break;
+    if (index < 0) throw new Error(`the fuzz worker failed before its first case:\n${result.stderr}`);
+    if (!finished.has(current)) {
+      const what = `${cases[index].name}${result.signal ? ` (${result.signal})` : ''}: ${result.stderr.slice(-600)}`;
+      (result.hung ? tally.hangs : tally.crashes).push(what);
+    }
+    next = index + 1;
+  }
+}
+
+/** Runs the corpus (every `every`-th case, in `workers` parallel children) and returns the tally. */
+export async function runCorpus({ every = 8, workers = 1, tinyConfig, tinyWeights, voicesDir }) {
   const scratch = mkdtempSync(join(tmpdir(), 'kokoro-fuzz-'));
   try {
     const modelsDir = join(scratch, 'models');
@@ -53,32 +78,16 @@ export async function runCorpus({ every = 8, tinyConfig, tinyWeights, voicesDir 
     mkdirSync(join(scratch, 'corpus'));
     const all = generateCorpus(join(scratch, 'corpus'), { tinyConfig, tinyWeights });
     const cases = all.filter((c) => c.id % every === 0);
-    const casesPath = join(scratch, 'cases.json');
-    // NaN and the infinities survive the trip to the worker as {"$number": "NaN"}.
-    writeFileSync(casesPath, JSON.stringify(cases, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? { $number: String(v) } : v)));
     const tally = { generated: all.length, cases: cases.length, audio: 0, errors: {}, crashes: [], hangs: [], bad: [], internal: [] };
     const context = { modelsDir, tinyConfig, tinyWeights };
-    let next = 0;
-    while (next < cases.length) {
-      let current = -1;
-      const finished = new Set();
-      const result = await runWorker(casesPath, next, context, (id) => { current = id; }, (id, outcome) => {
-        finished.add(id);
-        const c = cases.find((x) => x.id === id);
-        if (outcome.bad) tally.bad.push(`${c.name}: ${outcome.bad}`);
-        if (outcome.code) tally.errors[outcome.code] = (tally.errors[outcome.code] ?? 0) + 1;
-        if (outcome.code === 'KOKORO_INTERNAL') tally.internal.push(c.name);
-        else if (outcome.audio !== undefined) tally.audio += 1;
-      });
-      const index = cases.findIndex((c) => c.id === current);
-      if (result.code === 0 && !result.hung && (index < 0 || finished.has(current))) break;
-      if (index < 0) throw new Error(`the fuzz worker failed before its first case:\n${result.stderr}`);
-      if (!finished.has(current)) {
-        const what = `${cases[index].name}${result.signal ? ` (${result.signal})` : ''}: ${result.stderr.slice(-600)}`;
-        (result.hung ? tally.hangs : tally.crashes).push(what);
-      }
-      next = index + 1;
-    }
+    // Shards interleave the cases (case i to shard i % workers), so slow families spread out.
+    const shards = Array.from({ length: Math.min(workers, cases.length) }, (_, k) => cases.filter((_, i) => i % workers === k));
+    await Promise.all(shards.map((shard, k) => {
+      const shardPath = join(scratch, `cases-${k}.json`);
+      // NaN and the infinities survive the trip to the worker as {"$number": "NaN"}.
+      writeFileSync(shardPath, JSON.stringify(shard, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? { $number: String(v) } : v)));
+      return runShard(shardPath, shard, context, tally);
+    }));
     return tally;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -90,9 +99,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const everyAt = args.indexOf('--every');
   const every = args.includes('--full') ? 1 : everyAt >= 0 ? Number(args[everyAt + 1]) : 8;
   if (!Number.isInteger(every) || every < 1) throw new Error('--every takes a whole number >= 1');
+  const workersAt = args.indexOf('--workers');
+  const workers = workersAt >= 0 ? Number(args[workersAt + 1]) : 1;
+  if (!Number.isInteger(workers) || workers < 1) throw new Error('--workers takes a whole number >= 1');
   const { sharedDir } = await import('../helpers/environment.mjs');
   const fixture = join(sharedDir, 'fixtures', 'kokoro-tiny');
-  const tally = await runCorpus({ every, tinyConfig: join(fixture, 'config.json'), tinyWeights: join(fixture, 'model.pth'),
+  const tally = await runCorpus({ every, workers, tinyConfig: join(fixture, 'config.json'), tinyWeights: join(fixture, 'model.pth'),
     voicesDir: join(sharedDir, 'kokoro-v1_0', 'voices') });
   const jsonAt = args.indexOf('--json');
   if (jsonAt >= 0) writeFileSync(args[jsonAt + 1], JSON.stringify(tally, null, 2));

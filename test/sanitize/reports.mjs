@@ -1,0 +1,35 @@
+// Reads the sanitizer logs of a run (every process writes `<log_path>.<pid>`) and returns what
+// must fail it: every AddressSanitizer or UndefinedBehaviorSanitizer error, and every leak whose
+// allocation stack passes through our code. A leak with no frame of ours belongs to node, V8,
+// libtorch, espeak-ng, OpenBLAS or to a foreign child (python, redis-server, ffmpeg, chromium,
+// which inherit the preload) and is not ours to fix; it is counted, not failed.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** A stack frame in our code: its source under native/, or its address inside our addon. */
+const OUR_FRAME = /\/native\/(core|napi)\/|\/native\/addon\.cc|kokoro_native\.node/;
+
+/** Splits an LSan report into its leak blocks ("Direct leak of ..." up to the blank line). */
+function leakBlocks(text) {
+  return text.split(/\n(?=(?:Direct|Indirect) leak of )/).filter((b) => /^(Direct|Indirect) leak of /.test(b))
+    .map((b) => b.split(/\n\s*\n/)[0]);
+}
+
+/** Errors (one line each, with the log file) and the count of leaks that are not ours. */
+export function readSanitizerLogs(dir) {
+  const findings = [];
+  let foreignLeaks = 0;
+  if (!existsSync(dir)) return { findings, foreignLeaks, logs: 0 };
+  const logs = readdirSync(dir);
+  for (const name of logs) {
+    const text = readFileSync(join(dir, name), 'utf8');
+    for (const error of text.matchAll(/ERROR: AddressSanitizer: .*|runtime error: .*/g)) {
+      findings.push(`${name}: ${error[0]}`);
+    }
+    for (const block of leakBlocks(text)) {
+      if (OUR_FRAME.test(block)) findings.push(`${name}: ${block.split('\n').slice(0, 12).join('\n    ')}`);
+      else foreignLeaks += 1;
+    }
+  }
+  return { findings, foreignLeaks, logs: logs.length };
+}

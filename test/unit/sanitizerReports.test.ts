@@ -1,0 +1,49 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+// @ts-expect-error plain JS helper of the sanitizer run
+import { readSanitizerLogs } from '../sanitize/reports.mjs';
+
+const leakReport = `
+=================================================================
+==4242==ERROR: LeakSanitizer: detected memory leaks
+
+Direct leak of 64 byte(s) in 1 object(s) allocated from:
+    #0 0x7f00 in operator new(unsigned long) ../../../../src/libsanitizer/asan/asan_new_delete.cpp:95
+    #1 0x7f01 in kokoro::VoiceLibrary::load(std::string const&) /src/kokoro-native/native/core/VoiceLibrary.cc:41
+    #2 0x5500 in node::Start(int, char**) (/usr/bin/node+0x12345)
+
+Direct leak of 4096 byte(s) in 2 object(s) allocated from:
+    #0 0x7f00 in malloc ../../../../src/libsanitizer/asan/asan_malloc_linux.cpp:69
+    #1 0x5501 in v8::internal::Isolate::Init (/usr/bin/node+0x22222)
+
+Indirect leak of 32 byte(s) in 1 object(s) allocated from:
+    #0 0x7f00 in malloc ../../../../src/libsanitizer/asan/asan_malloc_linux.cpp:69
+    #1 0x7f02  (/src/kokoro-native/build-sanitize/cmake/Release/kokoro_native.node+0x9a0)
+
+SUMMARY: AddressSanitizer: 4192 byte(s) leaked in 4 allocation(s).
+`;
+
+describe('reading the sanitizer logs', () => {
+  it('fails errors and leaks through our code, and only counts leaks of others', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kokoro-san-'));
+    writeFileSync(join(dir, 'asan.4242'), leakReport);
+    writeFileSync(join(dir, 'asan.4343'), '==4343==ERROR: AddressSanitizer: heap-use-after-free on address 0x6020\n');
+    writeFileSync(join(dir, 'ubsan.4444'), '/src/native/core/Checkpoint.cc:88:12: runtime error: signed integer overflow\n');
+    const { findings, foreignLeaks, logs } = readSanitizerLogs(dir);
+    expect(logs).toBe(3);
+    expect(foreignLeaks).toBe(1);
+    expect(findings).toHaveLength(4);
+    expect(findings.join('\n')).toMatch(/VoiceLibrary::load/);
+    expect(findings.join('\n')).toMatch(/kokoro_native\.node\+0x9a0/);
+    expect(findings.join('\n')).toMatch(/heap-use-after-free/);
+    expect(findings.join('\n')).toMatch(/signed integer overflow/);
+  });
+
+  it('finds nothing in a run without logs', () => {
+    expect(readSanitizerLogs(join(tmpdir(), 'kokoro-san-missing'))).toEqual({ findings: [], foreignLeaks: 0, logs: 0 });
+  });
+});
