@@ -14,6 +14,7 @@
 //   node bench/engine-throughput.mjs [--streams 1,8,32] [--chars 300] [--first-chars 2000]
 //        [--layouts 1x2,2x1] [--first-chunk-tokens 16] [--first-repeats 5] [--batch 1]
 //        [--window-ms 0] [--throughput-streams 1,8,32] [--no-throughput]
+//        [--throughput-first-chunk-tokens 16,0]
 import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,12 +30,15 @@ const { values } = parseArgs({
     'first-chunk-tokens': { type: 'string', default: '16' }, 'first-repeats': { type: 'string', default: '5' },
     batch: { type: 'string', default: '1' }, 'window-ms': { type: 'string', default: '0' },
     'throughput-streams': { type: 'string' }, 'no-throughput': { type: 'boolean', default: false },
+    'throughput-first-chunk-tokens': { type: 'string', default: '16' },
   },
 });
 const list = (s) => s.split(',').filter(Boolean);
 const streamCounts = list(values.streams).map(Number);
 const throughputCounts = new Set(values['no-throughput'] ? [] : list(values['throughput-streams'] ?? values.streams).map(Number));
 const budgets = list(values['first-chunk-tokens']).map(Number);
+// Throughput per fast-first-chunk budget too: small opening chunks mean more, smaller passes.
+const throughputBudgets = list(values['throughput-first-chunk-tokens']).map(Number);
 const firstRepeats = Number(values['first-repeats']);
 const layouts = list(values.layouts ?? `1x${Math.min(8, cpus().length)}`).map((l) => {
   const [executors, threads] = l.split('x').map(Number);
@@ -106,16 +110,16 @@ for (const [round, n] of streamCounts.entries()) {
   const order = round % 2 ? layouts.slice().reverse() : layouts;
   for (const layout of order) {
     const model = models[layout.name];
-    if (throughputCounts.has(n)) {
+    for (const tokens of throughputCounts.has(n) ? (round % 2 ? throughputBudgets.slice().reverse() : throughputBudgets) : []) {
       await untilIdle(model);
       const before = model.stats();
       const start = performance.now();
-      const runs = await Promise.all(Array.from({ length: n }, (_, i) => stream(model, text(Number(values.chars), i), i, false)));
+      const runs = await Promise.all(Array.from({ length: n }, (_, i) => stream(model, text(Number(values.chars), i), i, false, tokens)));
       const wall = (performance.now() - start) / 1000;
       const after = model.stats();
       const audio = runs.reduce((a, r) => a + r.audioSeconds, 0);
       throughput.push({
-        streams: n, layout: layout.name, wallSeconds: Number(wall.toFixed(1)), audioSeconds: Number(audio.toFixed(1)),
+        streams: n, layout: layout.name, firstChunkTokens: tokens, wallSeconds: Number(wall.toFixed(1)), audioSeconds: Number(audio.toFixed(1)),
         audioSecondsPerWallSecond: Number((audio / wall).toFixed(2)),
         meanRequestsPerPass: Number(((after.completed - before.completed) / Math.max(1, after.batches - before.batches)).toFixed(2)),
         firstAudioMsMedianInRun: Math.round(median(runs.map((r) => r.firstChunkMs))),
@@ -154,8 +158,8 @@ const table = (head, rows) => [`| ${head.join(' | ')} |`, `| ${head.map(() => '-
 console.log(`${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; ${machine}; torch ${info.torchVersion};` +
   ` batch.maxSize ${batch.maxSize}; texts of ${values.chars} characters (throughput), ${values['first-chars']} (first audio)\n`);
 if (throughput.length) {
-  console.log(table(['streams', 'executors × threads', 'audio s per wall s', 'first audio in run (median)', 'requests per pass', 'load average'],
-    throughput.map((r) => [r.streams, r.layout, r.audioSecondsPerWallSecond, `${(r.firstAudioMsMedianInRun / 1000).toFixed(2)} s`,
+  console.log(table(['streams', 'executors × threads', 'firstChunkTokens', 'audio s per wall s', 'first audio in run (median)', 'requests per pass', 'load average'],
+    throughput.map((r) => [r.streams, r.layout, r.firstChunkTokens || 'off (0)', r.audioSecondsPerWallSecond, `${(r.firstAudioMsMedianInRun / 1000).toFixed(2)} s`,
       r.meanRequestsPerPass, r.loadAverage])));
   console.log();
 }

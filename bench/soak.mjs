@@ -4,13 +4,15 @@
 // a rotating voice, mixes included (the voice cache must stay bounded too).
 // Writes <out>/soak.md (table, slope) and <out>/soak.png (chart, drawn by gnuplot when present).
 //
-//   node bench/soak.mjs [--streams 2] [--minutes 3] [--interval 5] [--full] [--out bench/results]
+//   node bench/soak.mjs [--streams 2] [--minutes 3] [--interval 5] [--full] [--gc] [--out bench/results]
 // Defaults suit a 2-core machine; --full uses the full-size random model (else the tiny fixture).
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 import { ModelManager } from '../dist/index.js';
 import { ensureFullModel, sharedDir } from '../test/helpers/environment.mjs';
@@ -18,8 +20,12 @@ import { ensureFullModel, sharedDir } from '../test/helpers/environment.mjs';
 const { values } = parseArgs({ options: {
   streams: { type: 'string', default: '2' }, minutes: { type: 'string', default: '3' },
   interval: { type: 'string', default: '5' }, full: { type: 'boolean', default: false },
-  out: { type: 'string', default: 'bench/results' },
+  out: { type: 'string', default: 'bench/results' }, gc: { type: 'boolean', default: false },
 } });
+// --gc collects garbage before every sample, so that RSS growth left after it is not V8's
+// uncollected garbage.
+setFlagsFromString('--expose-gc');
+const collect = values.gc ? runInNewContext('gc') : () => {};
 const streams = Number(values.streams);
 const durationMs = Number(values.minutes) * 60_000;
 const intervalMs = Number(values.interval) * 1000;
@@ -61,7 +67,14 @@ async function loop(worker) {
 }
 
 const samples = [];
-const sample = () => samples.push({ seconds: (performance.now() - started) / 1000, rssMb: process.memoryUsage().rss / 2 ** 20, requests, chunks });
+const sample = () => {
+  collect();
+  const memory = process.memoryUsage();
+  samples.push({
+    seconds: (performance.now() - started) / 1000, rssMb: memory.rss / 2 ** 20, heapMb: memory.heapUsed / 2 ** 20,
+    externalMb: memory.external / 2 ** 20, requests, chunks,
+  });
+};
 sample();
 const timer = setInterval(sample, intervalMs);
 await Promise.all(Array.from({ length: streams }, (_, w) => loop(w)));
@@ -69,19 +82,23 @@ clearInterval(timer);
 sample();
 await manager.dispose();
 
-// Least-squares slope of RSS over time after the warm-up (the first quarter of the run).
+// Least-squares slope over time after the warm-up (the first quarter of the run), MB/min.
 const warm = samples.filter((s) => s.seconds >= (durationMs / 1000) / 4);
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const mx = mean(warm.map((s) => s.seconds));
-const my = mean(warm.map((s) => s.rssMb));
-const slope = warm.reduce((a, s) => a + (s.seconds - mx) * (s.rssMb - my), 0) / warm.reduce((a, s) => a + (s.seconds - mx) ** 2, 0);
-const slopePerMinute = slope * 60;
+function slopePerMinute(key) {
+  const mx = mean(warm.map((s) => s.seconds));
+  const my = mean(warm.map((s) => s[key]));
+  return 60 * warm.reduce((a, s) => a + (s.seconds - mx) * (s[key] - my), 0) / warm.reduce((a, s) => a + (s.seconds - mx) ** 2, 0);
+}
+const signed = (x) => `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
+const slopeRss = slopePerMinute('rssMb');
 
-const rows = samples.map((s) => `| ${s.seconds.toFixed(0)} | ${s.rssMb.toFixed(1)} | ${s.requests} | ${s.chunks} |`);
+const rows = samples.map((s) => `| ${s.seconds.toFixed(0)} | ${s.rssMb.toFixed(1)} | ${s.heapMb.toFixed(1)} | ${s.externalMb.toFixed(1)} | ${s.requests} | ${s.chunks} |`);
 const summary = `${streams} streams, ${values.minutes} min, ${values.full ? 'full-size random' : 'tiny fixture'} model, ` +
-  `${cpus().length} CPUs; ${requests} requests, ${chunks} chunks; RSS slope after warm-up ` +
-  `${slopePerMinute >= 0 ? '+' : ''}${slopePerMinute.toFixed(2)} MB/min (from ${warm[0].rssMb.toFixed(1)} to ${warm.at(-1).rssMb.toFixed(1)} MB)`;
-writeFileSync(join(outDir, 'soak.md'), [`Soak: ${summary}`, '', '| t (s) | RSS (MB) | requests done | chunks |', '| --- | --- | --- | --- |', ...rows, ''].join('\n'));
+  `${cpus().length} CPUs${values.gc ? ', garbage collected before each sample' : ''}; ${requests} requests, ${chunks} chunks; ` +
+  `slopes after warm-up: RSS ${signed(slopeRss)} MB/min (from ${warm[0].rssMb.toFixed(1)} to ${warm.at(-1).rssMb.toFixed(1)} MB), ` +
+  `V8 heap used ${signed(slopePerMinute('heapMb'))} MB/min, external ${signed(slopePerMinute('externalMb'))} MB/min`;
+writeFileSync(join(outDir, 'soak.md'), [`Soak: ${summary}`, '', '| t (s) | RSS (MB) | V8 heap used (MB) | external (MB) | requests done | chunks |', '| --- | --- | --- | --- | --- | --- |', ...rows, ''].join('\n'));
 writeFileSync(join(outDir, 'soak.dat'), samples.map((s) => `${s.seconds} ${s.rssMb}`).join('\n') + '\n');
 const plot = spawnSync('gnuplot', ['-e', [
   "set terminal png size 800,400", `set output '${join(outDir, 'soak.png')}'`,
