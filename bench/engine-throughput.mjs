@@ -15,13 +15,12 @@
 //        [--layouts 1x2,2x1] [--first-chunk-tokens 16] [--first-repeats 5] [--batch 1]
 //        [--window-ms 0] [--throughput-streams 1,8,32] [--no-throughput]
 //        [--throughput-first-chunk-tokens 16,0]
-import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { ModelManager, runtimeInfo } from '../dist/index.js';
-import { ensureFullModel, sharedDir } from '../test/helpers/environment.mjs';
+import { ensureFullModel, sharedDir, makeBenchModelsDir } from '../test/helpers/environment.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -49,14 +48,7 @@ const config = join(sharedDir, 'kokoro-v1_0', 'config.json');
 const weights = ensureFullModel();
 if (!weights) throw new Error('needs ../shared and python3 with torch to make the full-size random checkpoint');
 
-function modelsDir() {
-  const dir = mkdtempSync(join(tmpdir(), 'kokoro-bench-'));
-  mkdirSync(join(dir, 'v1_0'));
-  copyFileSync(config, join(dir, 'v1_0', 'config.json'));
-  symlinkSync(weights, join(dir, 'v1_0', 'kokoro-v1_0.pth'));
-  symlinkSync(join(sharedDir, 'kokoro-v1_0', 'voices'), join(dir, 'v1_0', 'voices'));
-  return dir;
-}
+const modelsDir = () => makeBenchModelsDir(config, weights);
 
 const SENTENCES = [
   'The morning train left the station a little after seven, carrying commuters into the city.',

@@ -7,13 +7,11 @@
 //
 //   node bench/gpu-throughput.mjs [--streams 1,8,32] [--chars 1000] [--executors 2] [--batch 32] [--window-ms 2]
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { ModelManager, runtimeInfo } from '../dist/index.js';
-import { ensureFullModel, sharedDir } from '../test/helpers/environment.mjs';
+import { ensureFullModel, sharedDir, makeBenchModelsDir } from '../test/helpers/environment.mjs';
 
 const info = runtimeInfo();
 if (!info.cudaAvailable) {
@@ -29,14 +27,7 @@ const { values } = parseArgs({
 const config = join(sharedDir, 'kokoro-v1_0', 'config.json');
 const weights = ensureFullModel();
 if (!weights) throw new Error('needs ../shared and python3 with torch to make the full-size random checkpoint');
-function modelsDir() {
-  const dir = mkdtempSync(join(tmpdir(), 'kokoro-gpu-bench-'));
-  mkdirSync(join(dir, 'v1_0'));
-  copyFileSync(config, join(dir, 'v1_0', 'config.json'));
-  symlinkSync(weights, join(dir, 'v1_0', 'kokoro-v1_0.pth'));
-  symlinkSync(join(sharedDir, 'kokoro-v1_0', 'voices'), join(dir, 'v1_0', 'voices'));
-  return dir;
-}
+const modelsDir = () => makeBenchModelsDir(config, weights, 'kokoro-gpu-bench-');
 function gpuMemoryMiB() {
   const out = spawnSync('nvidia-smi', ['--query-gpu=memory.used', '--format=csv,noheader,nounits'], { encoding: 'utf8' });
   return out.status === 0 ? Number(out.stdout.split('\n')[0]) : undefined;

@@ -8,15 +8,15 @@
 //
 //   node bench/server-load.mjs [--clients 1,4,16] [--requests 2] [--format pcm] [--threads 1]
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import OpenAI from 'openai';
 
 import { ModelManager, runtimeInfo } from '../dist/index.js';
-import { ensureFullModel, repoRoot, sharedDir } from '../test/helpers/environment.mjs';
+import { ensureFullModel, repoRoot, sharedDir, makeBenchModelsDir } from '../test/helpers/environment.mjs';
 
 const { values } = parseArgs({ options: {
   clients: { type: 'string', default: '1,4,16' }, requests: { type: 'string', default: '2' },
@@ -26,11 +26,7 @@ const levels = values.clients.split(',').map(Number);
 const requests = Number(values.requests);
 const weights = ensureFullModel();
 if (!weights) throw new Error('needs ../shared and python3 with torch to make the full-size random checkpoint');
-const modelsDir = mkdtempSync(join(tmpdir(), 'kokoro-bench-'));
-mkdirSync(join(modelsDir, 'v1_0'));
-copyFileSync(join(sharedDir, 'kokoro-v1_0', 'config.json'), join(modelsDir, 'v1_0', 'config.json'));
-symlinkSync(weights, join(modelsDir, 'v1_0', 'kokoro-v1_0.pth'));
-symlinkSync(join(sharedDir, 'kokoro-v1_0', 'voices'), join(modelsDir, 'v1_0', 'voices'));
+const modelsDir = makeBenchModelsDir(join(sharedDir, 'kokoro-v1_0', 'config.json'), weights);
 
 // Two sentences, ~5 s of audio: a typical assistant reply.
 const TEXT = 'The package you ordered left our warehouse this morning. It should reach you by Thursday afternoon.';

@@ -7,15 +7,15 @@
 //   node bench/soak.mjs [--streams 2] [--minutes 3] [--interval 5] [--full] [--gc] [--out bench/results]
 // Defaults suit a 2-core machine; --full uses the full-size random model (else the tiny fixture).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 import { ModelManager } from '../dist/index.js';
-import { ensureFullModel, sharedDir } from '../test/helpers/environment.mjs';
+import { ensureFullModel, sharedDir, makeBenchModelsDir } from '../test/helpers/environment.mjs';
 
 const { values } = parseArgs({ options: {
   streams: { type: 'string', default: '2' }, minutes: { type: 'string', default: '3' },
@@ -36,11 +36,7 @@ const fixture = join(sharedDir, 'fixtures', 'kokoro-tiny');
 const config = values.full ? join(sharedDir, 'kokoro-v1_0', 'config.json') : join(fixture, 'config.json');
 const weights = values.full ? ensureFullModel() : join(fixture, 'model.pth');
 if (!weights) throw new Error('--full needs python3 with torch to make the full-size random checkpoint');
-const modelsDir = mkdtempSync(join(tmpdir(), 'kokoro-soak-'));
-mkdirSync(join(modelsDir, 'v1_0'));
-copyFileSync(config, join(modelsDir, 'v1_0', 'config.json'));
-symlinkSync(weights, join(modelsDir, 'v1_0', 'kokoro-v1_0.pth'));
-symlinkSync(join(sharedDir, 'kokoro-v1_0', 'voices'), join(modelsDir, 'v1_0', 'voices'));
+const modelsDir = makeBenchModelsDir(config, weights, 'kokoro-soak-');
 
 const TEXTS = [
   'The morning train left the station a little after seven. Most passengers read the news.',

@@ -4,23 +4,18 @@
 // RSS; full-size random model from the real v1.0 config.json (see bench/model-speed.mjs).
 //
 //   node bench/stream-throughput.mjs [--threads N] [--streams 1,8]
-import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { ModelManager, runtimeInfo } from '../dist/index.js';
-import { ensureFullModel, sharedDir } from '../test/helpers/environment.mjs';
+import { ensureFullModel, sharedDir, makeBenchModelsDir } from '../test/helpers/environment.mjs';
 
 const { values } = parseArgs({ options: { threads: { type: 'string', default: '1' }, streams: { type: 'string', default: '1,8' } } });
 const config = join(sharedDir, 'kokoro-v1_0', 'config.json');
 const weights = ensureFullModel();
 if (!weights) throw new Error('needs ../shared and python3 with torch to make the full-size random checkpoint');
-const modelsDir = mkdtempSync(join(tmpdir(), 'kokoro-bench-'));
-mkdirSync(join(modelsDir, 'v1_0'));
-copyFileSync(config, join(modelsDir, 'v1_0', 'config.json'));
-symlinkSync(weights, join(modelsDir, 'v1_0', 'kokoro-v1_0.pth'));
-symlinkSync(join(sharedDir, 'kokoro-v1_0', 'voices'), join(modelsDir, 'v1_0', 'voices'));
+const modelsDir = makeBenchModelsDir(config, weights);
 
 const SENTENCES = [
   'The morning train left the station a little after seven, carrying commuters into the city.',

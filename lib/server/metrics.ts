@@ -3,30 +3,6 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { KokoroModel } from '../KokoroModel.js';
 import type { AdmissionControl } from './limits.js';
 
-/** What the engine's `model.stats()` reports, when this build of the model has it. */
-export interface EngineStats {
-  executors: number;
-  threadsPerExecutor: number;
-  queued: number;
-  running: number;
-  submitted: number;
-  completed: number;
-  failed: number;
-  cancelled: number;
-  rejected: number;
-  batches: number;
-  /** [n] = forward passes that carried n items. */
-  batchSizeCounts: number[];
-  stageSeconds: { predict: number; decode: number };
-  audioSeconds: number;
-}
-
-/** The engine's statistics, or undefined on a model without `stats()`. */
-export function engineStats(model: KokoroModel | undefined): EngineStats | undefined {
-  const stats = (model as unknown as { stats?: () => EngineStats } | undefined)?.stats;
-  return typeof stats === 'function' ? stats.call(model) : undefined;
-}
-
 /** Why a synthesis stopped before its end. */
 export type CancelReason = 'client_disconnect' | 'timeout' | 'shutdown';
 
@@ -66,22 +42,22 @@ export class ServerMetrics {
       collect() { this.set(admission.running); },
     });
     new Gauge({
-      name: 'kokoro_queue_depth', help: 'Requests waiting for a synthesis slot in this server (plus the engine queue, when the model reports it)', registers: [this.registry],
-      collect() { this.set(admission.queued + (engineStats(model())?.queued ?? 0)); },
+      name: 'kokoro_queue_depth', help: 'Requests waiting for a synthesis slot in this server plus the engine queue', registers: [this.registry],
+      collect() { this.set(admission.queued + (model()?.stats()?.queued ?? 0)); },
     });
     new Gauge({
-      name: 'kokoro_engine_batch_passes', help: 'Forward passes of the engine by batch size (only with an engine that reports stats)',
+      name: 'kokoro_engine_batch_passes', help: 'Forward passes of the engine by batch size',
       labelNames: ['size'] as const, registers: [this.registry],
       collect() {
-        const stats = engineStats(model());
+        const stats = model()?.stats();
         stats?.batchSizeCounts.forEach((count, size) => { if (size > 0 && count > 0) this.set({ size: String(size) }, count); });
       },
     });
     new Gauge({
-      name: 'kokoro_engine', help: 'Engine counters from model.stats() (only with an engine that reports stats)',
+      name: 'kokoro_engine', help: 'Engine counters from model.stats()',
       labelNames: ['stat'] as const, registers: [this.registry],
       collect() {
-        const stats = engineStats(model());
+        const stats = model()?.stats();
         if (!stats) return;
         for (const key of ['executors', 'threadsPerExecutor', 'queued', 'running', 'submitted', 'completed', 'failed', 'cancelled', 'rejected', 'batches', 'audioSeconds'] as const) {
           this.set({ stat: key }, stats[key]);

@@ -1,26 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { ModelManager, type KokoroModel } from '../../lib/index.js';
+import { ModelManager } from '../../lib/index.js';
 import { hasShared } from '../helpers/fixtures.js';
-import { makeTinyModelsDir } from '../helpers/modelsDir.js';
+import { tinyModelForSuite } from '../helpers/tinyModel.js';
 
 // The English front end inside a model: the model-wide lexicon, a request's lexicon, and the
 // stream (native producer thread) reading through the lexicon G2P like phonemize() does.
 describe.skipIf(!hasShared)('English front end in a model', () => {
-  let manager: ModelManager;
-  let model: KokoroModel;
-  beforeAll(async () => {
-    manager = new ModelManager({ modelsDir: makeTinyModelsDir(), device: 'cpu', threads: 1,
-      lexicon: { Kokoro: 'kˈOkəɹO' } });
-    model = await manager.getModel('v1.0');
-  });
-  afterAll(() => manager?.dispose());
+  const model = tinyModelForSuite({ lexicon: { Kokoro: 'kˈOkəɹO' } });
 
   it('reads the model-wide lexicon in phonemize and generate, and a request’s entries over it', async () => {
-    expect(await model.phonemize('Kokoro speaks.', 'a')).toBe('kˈOkəɹO spˈiks.');
-    expect(await model.phonemize('Kokoro speaks.', 'a', { lexicon: { Kokoro: 'kəkˈɔɹO' } })).toBe('kəkˈɔɹO spˈiks.');
+    expect(await model().phonemize('Kokoro speaks.', 'a')).toBe('kˈOkəɹO spˈiks.');
+    expect(await model().phonemize('Kokoro speaks.', 'a', { lexicon: { Kokoro: 'kəkˈɔɹO' } })).toBe('kəkˈɔɹO spˈiks.');
     const chunks = [];
-    for await (const chunk of model.generate('Kokoro reads [this](/ðˈɪs/) the way you say.', {
+    for await (const chunk of model().generate('Kokoro reads [this](/ðˈɪs/) the way you say.', {
       voice: 'af_heart', lang: 'en-us', seed: 1, lexicon: { way: 'wˈA' } })) chunks.push(chunk);
     expect(chunks.map((c) => c.phonemes).join(' ')).toBe('kˈOkəɹO ɹˈidz ðˈɪs ðə wˈA ju sˈA.');
   });
@@ -29,8 +22,8 @@ describe.skipIf(!hasShared)('English front end in a model', () => {
     const text = 'The old record player still works. They record a new album today!';
     for (const lang of ['a', 'b']) {
       const streamed = [];
-      for await (const chunk of model.generate(text, { voice: 'af_heart', lang, seed: 1 })) streamed.push(chunk.phonemes);
-      expect(streamed.join(' ')).toBe(await model.phonemize(text, lang));
+      for await (const chunk of model().generate(text, { voice: 'af_heart', lang, seed: 1 })) streamed.push(chunk.phonemes);
+      expect(streamed.join(' ')).toBe(await model().phonemize(text, lang));
     }
   });
 
@@ -40,18 +33,12 @@ describe.skipIf(!hasShared)('English front end in a model', () => {
 });
 
 describe.skipIf(!hasShared)('word timestamps through normalization', () => {
-  let manager: ModelManager;
-  let model: KokoroModel;
-  beforeAll(async () => {
-    manager = new ModelManager({ modelsDir: makeTinyModelsDir(), device: 'cpu', threads: 1 });
-    model = await manager.getModel('v1.0');
-  });
-  afterAll(() => manager?.dispose());
+  const model = tinyModelForSuite();
 
   it('point every word at what the user wrote, expansions included', async () => {
     const text = 'Intro. Dr. Smith paid $5.30 at 10:35 pm, “gladly”.';
     const words = [];
-    for await (const chunk of model.generate(text, { voice: 'af_heart', lang: 'a', seed: 1 })) {
+    for await (const chunk of model().generate(text, { voice: 'af_heart', lang: 'a', seed: 1 })) {
       words.push(...chunk.words);
       // Times are from the chunk's start and follow the words' order.
       for (let i = 1; i < chunk.words.length; ++i) expect(chunk.words[i]!.start).toBeGreaterThanOrEqual(chunk.words[i - 1]!.start);

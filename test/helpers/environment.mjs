@@ -1,7 +1,8 @@
 // Where the tests find the shared fixtures, Python and generated models. Plain JS so that the
 // test runner and the TypeScript tests share it.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,4 +45,17 @@ export function ensureFullModel() {
   mkdirSync(dirname(path), { recursive: true });
   const made = spawnSync(python, [join(repoRoot, 'models', 'tools', 'make_random_checkpoint.py'), '--config', config, '--out', path], { stdio: 'inherit' });
   return made.status === 0 ? path : undefined;
+}
+
+/**
+ * A fresh models folder in the Hugging Face layout ("v1_0": the given config.json, the weights
+ * linked as kokoro-v1_0.pth, the real voice packs), for the benchmarks' ModelManagers.
+ */
+export function makeBenchModelsDir(config, weights, prefix = 'kokoro-bench-') {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  mkdirSync(join(dir, 'v1_0'));
+  copyFileSync(config, join(dir, 'v1_0', 'config.json'));
+  symlinkSync(weights, join(dir, 'v1_0', 'kokoro-v1_0.pth'));
+  symlinkSync(join(sharedDir, 'kokoro-v1_0', 'voices'), join(dir, 'v1_0', 'voices'));
+  return dir;
 }

@@ -1,23 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { ModelManager, type KokoroModel } from '../../lib/index.js';
 import { hasShared } from '../helpers/fixtures.js';
-import { makeTinyModelsDir } from '../helpers/modelsDir.js';
+import { tinyModelForSuite } from '../helpers/tinyModel.js';
 
 // Where the native chunker cuts text into sentences (one chunk each), seen through generate().
 describe.skipIf(!hasShared)('sentence chunks around abbreviations, decimals and times', () => {
-  let manager: ModelManager;
-  let model: KokoroModel;
-  beforeAll(async () => {
-    manager = new ModelManager({ modelsDir: makeTinyModelsDir(), device: 'cpu', threads: 1 });
-    model = await manager.getModel('v1.0');
-  });
-  afterAll(() => manager?.dispose());
+  const model = tinyModelForSuite();
 
   // Whole sentences from the start (no short first chunk): the sentence cuts alone.
   async function chunksOf(text: string): Promise<string[]> {
     const chunks: string[] = [];
-    for await (const chunk of model.generate(text, { voice: 'af_heart', lang: 'a', firstChunkTokens: 0 })) chunks.push(chunk.graphemes);
+    for await (const chunk of model().generate(text, { voice: 'af_heart', lang: 'a', firstChunkTokens: 0 })) chunks.push(chunk.graphemes);
     return chunks;
   }
 

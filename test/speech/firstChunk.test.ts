@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { ErrorCode, ModelManager, type GenerateResult, type KokoroModel } from '../../lib/index.js';
+import { ErrorCode, type GenerateResult } from '../../lib/index.js';
 import { hasShared } from '../helpers/fixtures.js';
-import { makeTinyModelsDir } from '../helpers/modelsDir.js';
+import { tinyModelForSuite } from '../helpers/tinyModel.js';
 
 // The fast first chunk (GenerateOptions.firstChunkTokens): a short opening chunk cut at a
 // clause or word boundary, later chunks doubling until they are whole sentences again.
@@ -15,17 +15,11 @@ const tokensOf = (chunk: GenerateResult) => chunk.durations.length - 2;
 const isSpace = (c: string | undefined) => c === undefined || /\s/.test(c);
 
 describe.skipIf(!hasShared)('fast first chunk', () => {
-  let manager: ModelManager;
-  let model: KokoroModel;
-  beforeAll(async () => {
-    manager = new ModelManager({ modelsDir: makeTinyModelsDir(), device: 'cpu', threads: 1, batch: { maxSize: 1 } });
-    model = await manager.getModel('v1.0');
-  });
-  afterAll(() => manager?.dispose());
+  const model = tinyModelForSuite({ batch: { maxSize: 1 } });
 
   async function chunksOf(text: string, firstChunkTokens?: number): Promise<GenerateResult[]> {
     const chunks: GenerateResult[] = [];
-    for await (const chunk of model.generate(text, { voice: 'af_heart', lang: 'a', seed: 5, firstChunkTokens })) chunks.push(chunk);
+    for await (const chunk of model().generate(text, { voice: 'af_heart', lang: 'a', seed: 5, firstChunkTokens })) chunks.push(chunk);
     return chunks;
   }
 
