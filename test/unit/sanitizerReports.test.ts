@@ -24,18 +24,24 @@ Indirect leak of 32 byte(s) in 1 object(s) allocated from:
     #0 0x7f00 in malloc ../../../../src/libsanitizer/asan/asan_malloc_linux.cpp:69
     #1 0x7f02  (/src/kokoro-native/build-sanitize/cmake/Release/kokoro_native.node+0x9a0)
 
-SUMMARY: AddressSanitizer: 4192 byte(s) leaked in 4 allocation(s).
+Indirect leak of 128 byte(s) in 1 object(s) allocated from:
+    #0 0x7f00 in operator new(unsigned long) ../../../../src/libsanitizer/asan/asan_new_delete.cpp:95
+    #1 0x5502 in v8::FunctionTemplate::SetCallHandler (/usr/bin/node+0xeeaf72)
+    #2 0x5503 in napi_create_function (/usr/bin/node+0xc47ad9)
+    #3 0x7f03 in init /src/kokoro-native/native/addon.cc:204
+
+SUMMARY: AddressSanitizer: 4320 byte(s) leaked in 5 allocation(s).
 `;
 
 describe('reading the sanitizer logs', () => {
-  it('fails errors and leaks through our code, and only counts leaks of others', () => {
+  it('fails errors and leaks through our code, and only counts leaks of others (V8\'s own allocations included)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kokoro-san-'));
     writeFileSync(join(dir, 'asan.4242'), leakReport);
     writeFileSync(join(dir, 'asan.4343'), '==4343==ERROR: AddressSanitizer: heap-use-after-free on address 0x6020\n');
     writeFileSync(join(dir, 'ubsan.4444'), '/src/native/core/Checkpoint.cc:88:12: runtime error: signed integer overflow\n');
     const { findings, foreignLeaks, logs } = readSanitizerLogs(dir);
     expect(logs).toBe(3);
-    expect(foreignLeaks).toBe(1);
+    expect(foreignLeaks).toBe(2);
     expect(findings).toHaveLength(4);
     expect(findings.join('\n')).toMatch(/VoiceLibrary::load/);
     expect(findings.join('\n')).toMatch(/kokoro_native\.node\+0x9a0/);
