@@ -42,7 +42,16 @@ describe.skipIf(!hasShared)('model download (local hub on loopback)', () => {
     hub.dropAfter.set('kokoro-v1_0.pth', 3_000_000);
     const result = await downloadModel({ modelsDir, endpoint: hub.endpoint, voices: ['af_heart'] });
     expect(readFileSync(join(result.dir, 'kokoro-v1_0.pth')).equals(readFileSync(tinyWeights))).toBe(true);
-    expect(hub.log.some((l) => l.includes('kokoro-v1_0.pth') && l.endsWith('bytes=3000000-'))).toBe(true);
+    // The resume point is however much reached the disk before the drop was seen: at most the
+    // 3,000,000 bytes the hub sent, and more than nothing.
+    const resumedAt = hub.log
+      .filter((l) => l.includes('kokoro-v1_0.pth'))
+      .map((l) => /bytes=(\d+)-$/.exec(l)?.[1])
+      .filter((offset): offset is string => offset !== undefined)
+      .map(Number);
+    expect(resumedAt).toHaveLength(1);
+    expect(resumedAt[0]).toBeGreaterThan(0);
+    expect(resumedAt[0]).toBeLessThanOrEqual(3_000_000);
     expect(existsSync(join(result.dir, 'kokoro-v1_0.pth.part'))).toBe(false);
   });
 
