@@ -212,4 +212,35 @@ describe.skipIf(!hasShared)('stream priorities', () => {
     expect(producedBeforeFirst).toBeGreaterThanOrEqual(0);
     expect(producedBeforeFirst).toBeLessThanOrEqual(2);
   });
+  it('serves a first chunk ahead of later chunks waiting for company, in a pass of its own', async () => {
+    // Later chunks wait a window for a third batch mate; a new stream's first chunk arriving
+    // meanwhile must neither join them (their longer decode would run before it) nor wait
+    // behind them.
+    const manager = new ModelManager({ modelsDir: makeTinyModelsDir(), device: 'cpu', executors: 1, threads: 1, batch: { maxSize: 3, windowMs: 1000 } });
+    loaded.push(manager);
+    const model = await manager.getModel('v1.0');
+    const sentence = 'The quick brown fox jumps over the lazy dog, and then it runs far away into the woods. ';
+    const served: string[] = [];
+    const busy = ['a', 'b'].map(async (name, s) => {
+      for await (const chunk of model.generate(sentence.repeat(4), { voice: 'af_heart', lang: 'a', seed: s })) {
+        served.push(`${name}${chunk.index}`);
+        if (chunk.index === 1) break;
+      }
+    });
+    while (!(served.includes('a0') && served.includes('b0'))) await new Promise((resolve) => setTimeout(resolve, 5));
+    const passesBefore = model.stats().batchSizeCounts.slice();
+    for await (const chunk of model.generate('Hi there.', { voice: 'af_heart', lang: 'a', seed: 9 })) {
+      void chunk;
+      served.push('new0');
+    }
+    await Promise.all(busy);
+    const passes = model.stats().batchSizeCounts.map((n, size) => n - (passesBefore[size] ?? 0));
+    await manager.dispose();
+    // The two streams' first chunks shared a pass; their second chunks came after the new first.
+    expect(served.slice(0, 2).sort()).toEqual(['a0', 'b0']);
+    expect(served[2]).toBe('new0');
+    expect(served.slice(3).sort()).toEqual(['a1', 'b1']);
+    expect(passes[1]).toBe(1);  // the new first chunk alone
+    expect(passes[2]).toBe(1);  // the two later chunks together
+  });
 });
