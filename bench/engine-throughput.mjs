@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 
 import { ModelManager, runtimeInfo } from '../dist/index.js';
 import { ensureFullModel, sharedDir, makeBenchModelsDir } from '../test/helpers/environment.mjs';
+import { benchText } from './texts.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -50,18 +51,6 @@ const weights = ensureFullModel();
 if (!weights) throw new Error('needs ../shared and python3 with torch to make the full-size random checkpoint');
 
 const modelsDir = () => makeBenchModelsDir(config, weights);
-
-const SENTENCES = [
-  'The morning train left the station a little after seven, carrying commuters into the city.',
-  'Most of them read the news on their phones, while a few stared out at the passing fields.',
-  'Nobody noticed the old man in the corner seat, who was quietly sketching the faces around him.',
-  'By the time the train reached the river, he had filled three pages with careful drawings.',
-];
-function text(chars, offset) {
-  let out = '';
-  for (let i = offset; out.length < chars; i++) out += (out ? ' ' : '') + SENTENCES[i % SENTENCES.length];
-  return out;
-}
 
 const batch = { maxSize: Number(values.batch), windowMs: Number(values['window-ms']) };
 const managers = {};
@@ -109,7 +98,7 @@ for (const [round, n] of streamCounts.entries()) {
       await untilIdle(model);
       const before = model.stats();
       const start = performance.now();
-      const runs = await Promise.all(Array.from({ length: n }, (_, i) => stream(model, text(Number(values.chars), i), i, false, tokens)));
+      const runs = await Promise.all(Array.from({ length: n }, (_, i) => stream(model, benchText(Number(values.chars), i), i, false, tokens)));
       const wall = (performance.now() - start) / 1000;
       const after = model.stats();
       const audio = runs.reduce((a, r) => a + r.audioSeconds, 0);
@@ -131,7 +120,7 @@ for (const [round, n] of streamCounts.entries()) {
       for (const tokens of turn) {
         await untilIdle(model);
         const runs = await Promise.all(Array.from({ length: n }, (_, i) =>
-          stream(model, text(Number(values['first-chars']), i), 100 + i, true, tokens)));
+          stream(model, benchText(Number(values['first-chars']), i), 100 + i, true, tokens)));
         samples.get(tokens).push(...runs.map((x) => x.firstChunkMs));
       }
     }

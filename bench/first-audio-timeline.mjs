@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 
 import { ModelManager } from '../dist/index.js';
 import { ensureFullModel, sharedDir, makeBenchModelsDir } from '../test/helpers/environment.mjs';
+import { benchText } from './texts.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -23,17 +24,6 @@ const weights = ensureFullModel();
 if (!weights) throw new Error('needs ../shared and python3 with torch to make the full-size random checkpoint');
 const config = join(sharedDir, 'kokoro-v1_0', 'config.json');
 
-const SENTENCES = [
-  'The morning train left the station a little after seven, carrying commuters into the city.',
-  'Most of them read the news on their phones, while a few stared out at the passing fields.',
-  'Nobody noticed the old man in the corner seat, who was quietly sketching the faces around him.',
-  'By the time the train reached the river, he had filled three pages with careful drawings.',
-];
-function text(chars, offset) {
-  let out = '';
-  for (let i = offset; out.length < chars; i++) out += (out ? ' ' : '') + SENTENCES[i % SENTENCES.length];
-  return out;
-}
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const configs = [];
@@ -58,7 +48,7 @@ for (let repeat = 0; repeat < Number(values.repeats); repeat++) {
       }
     })();
     const firsts = await Promise.all(Array.from({ length: Number(values.streams) }, async (_, i) => {
-      for await (const chunk of model.generate(text(2000, i), { voice: 'af_heart', lang: 'a', seed: 100 + i })) {
+      for await (const chunk of model.generate(benchText(2000, i), { voice: 'af_heart', lang: 'a', seed: 100 + i })) {
         void chunk;
         return Math.round(performance.now() - start);
       }
