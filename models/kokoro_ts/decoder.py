@@ -117,7 +117,9 @@ class Generator(nn.Module):
         har = self.harmonic_spectrum(f0_curve, phase_jitter, noise).to(x.dtype)
         i = 0
         for up, noise_conv, noise_res in zip(self.ups, self.noise_convs, self.noise_res):
-            x = F.leaky_relu(x, 0.1)
+            # In place once x is this function's own temporary (not the caller's argument): the
+            # same values as out of place, without one more tensor of the stage's size.
+            x = F.leaky_relu(x, 0.1) if i == 0 else F.leaky_relu_(x, 0.1)
             x_source = noise_res(noise_conv(har), s)
             x = up(x)
             if i == self.num_upsamples - 1:
@@ -125,7 +127,7 @@ class Generator(nn.Module):
                 # no bfloat16 kernel on CPU).
                 x = torch.cat([x[:, :, 1:2], x], dim=2)
             x = x + x_source
-            xs = torch.zeros_like(x)
+            xs = x  # replaced by the stage's first block before anything is added to it
             j = 0
             for block in self.resblocks:
                 if j // self.num_kernels == i:
@@ -134,7 +136,7 @@ class Generator(nn.Module):
                     else:
                         xs += block(x, s)
                 j += 1
-            x = xs / self.num_kernels
+            x = xs.div_(self.num_kernels)
             i += 1
         x = F.leaky_relu(x)
         # The spectrum head runs in float32 too: its phase output goes through sin(), where

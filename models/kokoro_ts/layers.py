@@ -78,11 +78,35 @@ class ConvTranspose1d(nn.Module):
         self.groups = groups
 
     def forward(self, x: Tensor) -> Tensor:
-        # Runs in its weights' dtype: libtorch 1.13's CPU conv_transpose rejects bfloat16, so a
-        # bfloat16 decoder keeps these weights in float32.
+        # Runs in its weights' dtype. libtorch 1.13's CPU conv_transpose rejects bfloat16, so
+        # bfloat16 weights take the polyphase form (a plain convolution, which oneDNN runs in
+        # bfloat16); float32 and float16 weights run the official op.
+        if self.weight.dtype == torch.bfloat16 and self.polyphase_applies():
+            return self.polyphase(x.to(self.weight.dtype))
         y = F.conv_transpose1d(x.to(self.weight.dtype), self.weight, self.bias, self.stride,
                                self.padding, self.output_padding, self.groups)
         return y.to(x.dtype)
+
+    def polyphase_applies(self) -> bool:
+        """The upsampling shape of the generator: kernel 2 * stride, padding stride / 2."""
+        s = self.stride
+        return (self.weight.size(2) == 2 * s and 2 * self.padding == s and
+                self.output_padding == 0 and self.groups == 1)
+
+    def polyphase(self, x: Tensor) -> Tensor:
+        """The same transposed convolution as s interleaved 2-tap convolutions: with kernel 2s,
+        output n reads input q = (n + p) // s with tap r = (n + p) % s and input q - 1 with tap
+        r + s. One conv1d computes every phase r as its own block of output channels over the
+        input padded by one step each side; the phases are then interleaved and cropped by p.
+        The sums run in another order than the op's: used for bfloat16 only."""
+        s = self.stride
+        n_in, n_out = self.weight.size(0), self.weight.size(1)
+        taps = torch.stack([self.weight[:, :, s:], self.weight[:, :, :s]], dim=3)
+        weight = taps.permute(2, 1, 0, 3).reshape(s * n_out, n_in, 2)
+        phases = F.conv1d(x, weight, self.bias.repeat(s), 1, 1)
+        batch, steps = x.size(0), phases.size(2)
+        y = phases.view(batch, s, n_out, steps).permute(0, 2, 3, 1).reshape(batch, n_out, steps * s)
+        return y[:, :, self.padding:self.padding + (steps - 1) * s]
 
 
 class BiLSTM(nn.Module):
@@ -280,8 +304,7 @@ class AdaINResBlock1(nn.Module):
             else:
                 xt = snake(n1(x, s, valid), a1)
                 xt = snake(n2(c1(xt), s, valid), a2)
-            xt = c2(xt)
-            x = xt + x
+            x = c2(xt).add_(x)  # the conv's output is ours: xt + x, without another tensor
         if valid is not None:
             x = clear_padding(x, valid)
         return x

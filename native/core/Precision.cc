@@ -11,20 +11,22 @@ namespace {
 
 // Parameters under these prefixes stay float32 whatever the precision (see Precision.h). The
 // model code casts at these boundaries by following each layer's weight dtype.
-constexpr std::array<const char*, 3> kFloat32Only = {
+constexpr std::array<const char*, 2> kFloat32Only = {
     "decoder.generator.m_source.",
     "decoder.generator.conv_post.",
-    "decoder.generator.ups.",
 };
+// The upsampling transposed convolutions run in bfloat16 in their polyphase form
+// (models/kokoro_ts/layers.py ConvTranspose1d); in float16 they stay float32.
+constexpr const char* kUpsamplingPrefix = "decoder.generator.ups.";
 constexpr const char* kDecoderPrefix = "decoder.";
 
 bool startsWith(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
 
-bool staysFloat32(const std::string& name) {
+bool staysFloat32(const std::string& name, Precision precision) {
   for (const char* prefix : kFloat32Only) {
     if (startsWith(name, prefix)) return true;
   }
-  return false;
+  return precision != Precision::kBFloat16 && startsWith(name, kUpsamplingPrefix);
 }
 
 // XCR0 bits the OS must enable for AVX-512 state: SSE, AVX, opmask, ZMM upper halves, ZMM 16-31.
@@ -95,7 +97,7 @@ void convertDecoder(torch::jit::Module& module, Precision precision) {
     if (!startsWith(prefix, kDecoderPrefix)) continue;
     torch::jit::Module target = owner.value;
     for (const auto& param : target.named_parameters(/*recurse=*/false)) {
-      const c10::ScalarType wanted = staysFloat32(prefix + param.name) ? at::kFloat : type;
+      const c10::ScalarType wanted = staysFloat32(prefix + param.name, precision) ? at::kFloat : type;
       if (param.value.scalar_type() != wanted) {
         target.register_parameter(param.name, param.value.to(wanted), /*is_buffer=*/false);
       }

@@ -5,7 +5,8 @@
 // bf16 instructions, or CUDA) or float16 (CUDA), except the parts that stay float32 because
 // rounding there is amplified or kernels are missing: the harmonic source (phase
 // accumulation), both STFTs and the spectrum head (conv_post, whose phase output goes through
-// sin), and the upsampling transposed convolutions (libtorch 1.13 has no bf16 CPU kernel).
+// sin), and in float16 the upsampling transposed convolutions (in bfloat16 they run as
+// polyphase convolutions: libtorch 1.13 has no bf16 CPU kernel for the transposed op).
 #pragma once
 
 #include <string>
