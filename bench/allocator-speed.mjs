@@ -6,10 +6,12 @@
 // each child's peak RSS.
 //
 //   node bench/allocator-speed.mjs [--precision fp32|bf16] [--threads 2] [--rounds 5] [--tokens 112]
-//                                  [--settings pool,glibc,tuned]
+//                                  [--settings pool,glibc,tuned,pool-dynamic]
 //
-// Settings: pool = the tensor pool (the default); glibc = KOKORO_TENSOR_POOL=0 (glibc's
-// defaults); tuned = KOKORO_TENSOR_POOL=0 KOKORO_MALLOC_TUNING=1 (fixed mmap threshold).
+// Settings: pool = the tensor pool with glibc's mmap threshold fixed at 128 KiB (the default);
+// pool-dynamic = the pool with glibc untouched (KOKORO_MALLOC_TUNING=0); glibc =
+// KOKORO_TENSOR_POOL=0 (glibc's defaults); tuned = KOKORO_TENSOR_POOL=0 KOKORO_MALLOC_TUNING=1
+// (fixed mmap threshold).
 // Needs: `npm install`, ../shared and the full-size random checkpoint (see bench/model-speed.mjs).
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -32,6 +34,7 @@ const { values } = parseArgs({
 const TEXT = 'ðə kwˈɪk bɹˈWn fˈɑks ʤˈʌmps ˌOvəɹ ðə lˈAzi dˈɔɡ. ';
 const ENVIRONMENTS = {
   pool: {},
+  'pool-dynamic': { KOKORO_MALLOC_TUNING: '0' },
   glibc: { KOKORO_TENSOR_POOL: '0' },
   tuned: { KOKORO_TENSOR_POOL: '0', KOKORO_MALLOC_TUNING: '1' },
 };

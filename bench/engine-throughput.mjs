@@ -12,7 +12,7 @@
 // it goes (stderr), then Markdown tables for BENCHMARKS.md and a JSON summary (stdout).
 //
 //   node bench/engine-throughput.mjs [--streams 1,8,32] [--chars 300] [--first-chars 2000]
-//        [--layouts 1x2,2x1] [--first-chunk-tokens 16] [--first-repeats 5] [--batch 1]
+//        [--layouts 1x2,2x1,1x2b8] [--first-chunk-tokens 16] [--first-repeats 5] [--batch 1]
 //        [--window-ms 0] [--throughput-streams 1,8,32] [--no-throughput]
 //        [--throughput-first-chunk-tokens 16,0]
 import { cpus, loadavg } from 'node:os';
@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 
 import { ModelManager, runtimeInfo } from '../dist/index.js';
 import { ensureFullModel, sharedDir, makeBenchModelsDir } from '../test/helpers/environment.mjs';
+import { benchText } from './texts.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -39,9 +40,10 @@ const budgets = list(values['first-chunk-tokens']).map(Number);
 // Throughput per fast-first-chunk budget too: small opening chunks mean more, smaller passes.
 const throughputBudgets = list(values['throughput-first-chunk-tokens']).map(Number);
 const firstRepeats = Number(values['first-repeats']);
+// A layout is executors x threads, optionally with its own batch.maxSize: `1x2b8`.
 const layouts = list(values.layouts ?? `1x${Math.min(8, cpus().length)}`).map((l) => {
-  const [executors, threads] = l.split('x').map(Number);
-  return { name: l, executors, threads };
+  const [executors, threads, maxSize] = l.split(/[xb]/).map(Number);
+  return { name: l, executors, threads, maxSize };
 });
 
 const config = join(sharedDir, 'kokoro-v1_0', 'config.json');
@@ -50,23 +52,12 @@ if (!weights) throw new Error('needs ../shared and python3 with torch to make th
 
 const modelsDir = () => makeBenchModelsDir(config, weights);
 
-const SENTENCES = [
-  'The morning train left the station a little after seven, carrying commuters into the city.',
-  'Most of them read the news on their phones, while a few stared out at the passing fields.',
-  'Nobody noticed the old man in the corner seat, who was quietly sketching the faces around him.',
-  'By the time the train reached the river, he had filled three pages with careful drawings.',
-];
-function text(chars, offset) {
-  let out = '';
-  for (let i = offset; out.length < chars; i++) out += (out ? ' ' : '') + SENTENCES[i % SENTENCES.length];
-  return out;
-}
-
 const batch = { maxSize: Number(values.batch), windowMs: Number(values['window-ms']) };
 const managers = {};
 const models = {};
 for (const layout of layouts) {
-  managers[layout.name] = new ModelManager({ modelsDir: modelsDir(), device: 'cpu', executors: layout.executors, threads: layout.threads, batch });
+  managers[layout.name] = new ModelManager({ modelsDir: modelsDir(), device: 'cpu', executors: layout.executors, threads: layout.threads,
+    batch: { ...batch, maxSize: layout.maxSize || batch.maxSize } });
   models[layout.name] = await managers[layout.name].getModel('v1.0');
   await models[layout.name].synthesize('Warm up, then go.', { voice: 'af_heart', lang: 'a' });
 }
@@ -94,7 +85,8 @@ async function stream(model, input, seed, firstOnly, firstChunkTokens) {
   return { firstChunkMs: first, audioSeconds: samples / 24000 };
 }
 
-const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const quantile = (xs, q) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))];
+const median = (xs) => quantile(xs, 0.5);
 const log = (row) => console.error(JSON.stringify({ ...row, load1: Number(loadavg()[0].toFixed(1)) }));
 const throughput = [];
 const firstAudio = [];
@@ -106,7 +98,7 @@ for (const [round, n] of streamCounts.entries()) {
       await untilIdle(model);
       const before = model.stats();
       const start = performance.now();
-      const runs = await Promise.all(Array.from({ length: n }, (_, i) => stream(model, text(Number(values.chars), i), i, false, tokens)));
+      const runs = await Promise.all(Array.from({ length: n }, (_, i) => stream(model, benchText(Number(values.chars), i), i, false, tokens)));
       const wall = (performance.now() - start) / 1000;
       const after = model.stats();
       const audio = runs.reduce((a, r) => a + r.audioSeconds, 0);
@@ -128,7 +120,7 @@ for (const [round, n] of streamCounts.entries()) {
       for (const tokens of turn) {
         await untilIdle(model);
         const runs = await Promise.all(Array.from({ length: n }, (_, i) =>
-          stream(model, text(Number(values['first-chars']), i), 100 + i, true, tokens)));
+          stream(model, benchText(Number(values['first-chars']), i), 100 + i, true, tokens)));
         samples.get(tokens).push(...runs.map((x) => x.firstChunkMs));
       }
     }
@@ -136,7 +128,7 @@ for (const [round, n] of streamCounts.entries()) {
     for (const [tokens, ms] of samples) {
       firstAudio.push({
         streams: n, layout: layout.name, firstChunkTokens: tokens, samples: ms.length,
-        medianMs: Math.round(median(ms)), ratioToOff: Number((median(ms) / reference).toFixed(2)),
+        medianMs: Math.round(median(ms)), p90Ms: Math.round(quantile(ms, 0.9)), ratioToOff: Number((median(ms) / reference).toFixed(2)),
         loadAverage: Number(loadavg()[0].toFixed(1)),
       });
       log(firstAudio.at(-1));
@@ -148,15 +140,15 @@ const machine = `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, load av
 const table = (head, rows) => [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`,
   ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 console.log(`${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; ${machine}; torch ${info.torchVersion};` +
-  ` batch.maxSize ${batch.maxSize}; texts of ${values.chars} characters (throughput), ${values['first-chars']} (first audio)\n`);
+  ` batch.maxSize ${batch.maxSize} (a layout's bN: N); texts of ${values.chars} characters (throughput), ${values['first-chars']} (first audio)\n`);
 if (throughput.length) {
   console.log(table(['streams', 'executors × threads', 'firstChunkTokens', 'audio s per wall s', 'first audio in run (median)', 'requests per pass', 'load average'],
     throughput.map((r) => [r.streams, r.layout, r.firstChunkTokens || 'off (0)', r.audioSecondsPerWallSecond, `${(r.firstAudioMsMedianInRun / 1000).toFixed(2)} s`,
       r.meanRequestsPerPass, r.loadAverage])));
   console.log();
 }
-console.log(table(['streams', 'executors × threads', 'firstChunkTokens', 'first audio (median)', 'vs off', 'samples', 'load average'],
-  firstAudio.map((r) => [r.streams, r.layout, r.firstChunkTokens || 'off (0)', `${(r.medianMs / 1000).toFixed(2)} s`,
+console.log(table(['streams', 'executors × threads', 'firstChunkTokens', 'first audio (median)', 'p90', 'vs off', 'samples', 'load average'],
+  firstAudio.map((r) => [r.streams, r.layout, r.firstChunkTokens || 'off (0)', `${(r.medianMs / 1000).toFixed(2)} s`, `${(r.p90Ms / 1000).toFixed(2)} s`,
     r.ratioToOff, r.samples, r.loadAverage])));
 console.log(`\n${JSON.stringify({ throughput, firstAudio, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) })}`);
 await Promise.all(Object.values(managers).map((m) => m.dispose()));

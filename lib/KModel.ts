@@ -180,7 +180,7 @@ export class KModel implements AsyncDisposable {
       const onAbort = () => native.cancel(cancelId!);
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        return await nativeCall(() => native.infer(phonemes, pack.data, options.speed, options.seed, options.curves === true, cancelId));
+        return await nativeCall(() => native.infer(phonemes, pack.native, options.speed, options.seed, options.curves === true, cancelId));
       } finally {
         signal?.removeEventListener('abort', onAbort);
       }

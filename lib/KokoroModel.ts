@@ -138,7 +138,7 @@ export class KokoroModel implements AsyncDisposable {
     const native = this.kmodel.nativeHandle();
     const frontEnd = pipeline.streamFrontEnd({ lexicon: options.lexicon, normalization: options.normalization });
     const chunks = iterateNativeStream((onEvent) => loadBinding().startStream(
-      native, sanitizeText(text), voice.data, options.speed, options.seed,
+      native, sanitizeText(text), voice.native, options.speed, options.seed,
       'espeakLanguage' in frontEnd ? frontEnd.espeakLanguage : null,
       'phonemize' in frontEnd ? frontEnd.phonemize : null,
       onEvent, 'english' in frontEnd ? frontEnd.english : undefined, options.firstChunkTokens), options.signal);

@@ -3,7 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 
 import { ErrorCode, KokoroError } from './errors.js';
 import type { VoiceCache } from './voiceCache.js';
-import { STYLE_WIDTH, readVoicePackFile, voicePackFromArray, type VoicePack } from './voices.js';
+import { STYLE_WIDTH, makeVoicePack, readVoicePackFile, voicePackFromArray, type VoicePack } from './voices.js';
 
 /** Voice files are looked up with these extensions, in this order. */
 const EXTENSIONS = ['.pt', '.bin'];
@@ -90,5 +90,5 @@ export function mix(packs: VoicePack[], weights: number[], label: string): Voice
     const w = weights[k]! / total;
     for (let i = 0; i < data.length; i++) data[i]! += w * pack.data[i]!;
   });
-  return { data, rows, source: label };
+  return makeVoicePack(data, label);
 }

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 
-import { ErrorCode, KokoroError, nativeCall } from './errors.js';
+import { ErrorCode, KokoroError, nativeCall, toKokoroError } from './errors.js';
+import type { NativeVoice } from './native/binding.js';
 import { loadBinding } from './native/loadBinding.js';
 
 /** Width of one style vector: 128 decoder columns then 128 prosody columns. */
@@ -9,10 +10,32 @@ export const STYLE_WIDTH = 256;
 
 /** A voice: `rows` style vectors of 256 floats (row i serves utterances of i+1 phonemes). */
 export interface VoicePack {
-  data: Float32Array;
-  rows: number;
+  /** The floats, read-only: a view of the native copy that requests use. */
+  readonly data: Float32Array;
+  readonly rows: number;
   /** Where it came from, for messages. */
-  source: string;
+  readonly source: string;
+  /** @internal The native pack every request of this voice shares (checked once, never copied per request). */
+  readonly native: NativeVoice;
+}
+
+/** Packs by their own `data` view: handing a pack's `data` back in reuses the pack (no copy). */
+const packsByView = new WeakMap<Float32Array, VoicePack>();
+
+/**
+ * A voice pack from floats: copied once into native memory and checked there (KOKORO_BAD_VOICE,
+ * naming `source`, unless rows of 256 finite floats). `data` is not used afterwards.
+ */
+export function makeVoicePack(data: Float32Array, source: string): VoicePack {
+  let native: NativeVoice;
+  try {
+    native = loadBinding().createVoice(data, source);
+  } catch (error) {
+    throw toKokoroError(error, new Error().stack);
+  }
+  const pack: VoicePack = { data: native.view(), rows: native.rows(), source, native };
+  packsByView.set(pack.data, pack);
+  return pack;
 }
 
 function checkShape(shape: number[], source: string): number {
@@ -45,17 +68,17 @@ export async function readVoicePackFile(path: string): Promise<VoicePack> {
     }
     const data = new Float32Array(bytes.length / 4);
     Buffer.from(data.buffer).set(bytes);
-    return { data, rows: data.length / STYLE_WIDTH, source: path };
+    return makeVoicePack(data, path);
   }
   const { data, shape } = await nativeCall(() => loadBinding().readVoicePack(path));
-  return { data, rows: checkShape(shape, path), source: path };
+  checkShape(shape, path);
+  return makeVoicePack(data, path);
 }
 
-/** Wraps caller-provided floats: a whole pack or one 256-wide style row. */
+/**
+ * Wraps caller-provided floats, a whole pack or one 256-wide style row: copied, unless they are
+ * the `data` of a pack made here (then that pack).
+ */
 export function voicePackFromArray(data: Float32Array): VoicePack {
-  if (data.length === 0 || data.length % STYLE_WIDTH !== 0) {
-    throw new KokoroError(ErrorCode.BadVoice,
-      `voice Float32Array has ${data.length} values; expected 256 (one style row) or a multiple of 256 (a pack).`);
-  }
-  return { data, rows: data.length / STYLE_WIDTH, source: 'Float32Array' };
+  return packsByView.get(data) ?? makeVoicePack(data, 'Float32Array');
 }

@@ -22,6 +22,7 @@
 #include "napi/ModelWrap.h"
 #include "napi/PromiseWorker.h"
 #include "napi/StreamWrap.h"
+#include "napi/VoiceWrap.h"
 
 namespace kokoro::napi {
 namespace {
@@ -192,9 +193,11 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   auto data = std::make_unique<AddonData>();
   data->modelConstructor = Napi::Persistent(ModelWrap::defineClass(env));
   data->streamConstructor = Napi::Persistent(StreamWrap::defineClass(env));
+  data->voiceConstructor = Napi::Persistent(VoiceWrap::defineClass(env));
   env.SetInstanceData(data.release());
   exports.Set("loadModel", Napi::Function::New<loadModel>(env, "loadModel"));
   exports.Set("readVoicePack", Napi::Function::New<readVoicePack>(env, "readVoicePack"));
+  exports.Set("createVoice", Napi::Function::New<VoiceWrap::create>(env, "createVoice"));
   exports.Set("inspectCheckpoint", Napi::Function::New<inspectCheckpoint>(env, "inspectCheckpoint"));
   exports.Set("startStream", Napi::Function::New<StreamWrap::start>(env, "startStream"));
   exports.Set("phonemize", Napi::Function::New<phonemize>(env, "phonemize"));

@@ -7,7 +7,9 @@
 // many held-out silver forms espeak-ng alone reproduces (the silver tier's -ing forms read as
 // espeak reads the whole word, which the stem's phonemes cannot tell).
 // Needs ../shared/data/misaki-lexicon and the built addon.
-// Usage: node tools/english-suffix-study.mjs [--sample 3000] [--seed 99] [--misses 40]
+// Usage: node tools/english-suffix-study.mjs [--sample 3000] [--seed 99] [--misses 40] [--suffix ing]
+// (--suffix ing --sample 100000: every -ing form outside the evaluation samples, the "study pool"
+// of BENCHMARKS.md.)
 import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +21,7 @@ import { EVALUATION_SEEDS, inflectedForms, lexiconWithout, sampleWords, suffixOf
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { sample: { type: 'string', default: '3000' }, seed: { type: 'string', default: '99' },
-  misses: { type: 'string', default: '0' } } });
+  misses: { type: 'string', default: '0' }, suffix: { type: 'string' } } });
 const binding = createRequire(import.meta.url)(join(root, 'build', 'Release', 'kokoro_native.node'));
 const source = join(root, '..', 'shared', 'data', 'misaki-lexicon');
 const v1 = (ps) => ps.replaceAll('ɾ', 'T').replaceAll('ʔ', 't');
@@ -35,7 +37,8 @@ try {
     const gold = read('gold'), silver = read('silver');
     const { forms, entry } = inflectedForms(gold, silver);
     const evaluated = new Set(EVALUATION_SEEDS.flatMap((seed) => sampleWords(forms, 2000, seed)));
-    const words = sampleWords(forms.filter((w) => !evaluated.has(w)), Number(values.sample), Number(values.seed));
+    const outside = forms.filter((w) => !evaluated.has(w) && (!values.suffix || suffixOf(w) === `-${values.suffix}`));
+    const words = sampleWords(outside, Number(values.sample), Number(values.seed));
     const path = join(scratch, `${dialect}.lexicon`);
     writeFileSync(path, lexiconWithout(dialect, gold, silver, words));
     const rebuilt = await Promise.all(words.map((w) => binding.phonemize(w, code, { lexicon: path, normalization: false })));

@@ -39,8 +39,25 @@ export interface InferResult {
   n?: Float32Array;
 }
 
+/**
+ * A voice pack held natively, checked once when made (`createVoice`); requests share its memory
+ * instead of copying the pack each time. A request in flight keeps the memory alive even if the
+ * handle is disposed or collected meanwhile.
+ */
+export interface NativeVoice {
+  /** Style rows (256 floats each). */
+  rows(): number;
+  /** The pack's floats, without a copy (writing to it changes the voice of later requests). */
+  view(): Float32Array;
+  /** Lets the memory go before garbage collection; later use throws KOKORO_DISPOSED. */
+  dispose(): void;
+}
+
+/** What a request takes as its voice: a handle (no copy), or floats (checked and copied per call). */
+export type NativeVoiceInput = NativeVoice | Float32Array;
+
 export interface NativeModel {
-  infer(phonemes: string, voice: Float32Array, speed: number | undefined, seed: number | undefined,
+  infer(phonemes: string, voice: NativeVoiceInput, speed: number | undefined, seed: number | undefined,
     withCurves: boolean, cancelId?: number): Promise<InferResult>;
   /** Cancels the infer() call that was given `cancelId`. */
   cancel(cancelId: number): void;
@@ -131,9 +148,12 @@ export interface NativeEnglishSettings {
 export interface NativeBinding {
   loadModel(spec: NativeModelSpec): Promise<NativeModel>;
   readVoicePack(path: string): Promise<{ data: Float32Array; shape: number[] }>;
+  /** A checked copy of a voice pack's floats (`source` names it in errors): KOKORO_BAD_VOICE unless
+   * it is rows of 256 finite floats. */
+  createVoice(data: Float32Array, source: string): NativeVoice;
   inspectCheckpoint(path: string): Promise<Array<[string, number[]]>>;
   /** Starts producing speech; `espeakLanguage` or `phonemize` picks the front end. */
-  startStream(model: NativeModel, text: string, voice: Float32Array, speed: number | undefined, seed: number | undefined,
+  startStream(model: NativeModel, text: string, voice: NativeVoiceInput, speed: number | undefined, seed: number | undefined,
     espeakLanguage: string | null, phonemize: ((text: string) => string) | null,
     onEvent: (kind: string, payload?: unknown) => void, english?: NativeEnglishSettings,
     firstChunkTokens?: number): NativeStream;

@@ -15,6 +15,14 @@ namespace {
 // Blocks from 256 KiB up are mmapped: every activation of the decoder, none of the small
 // allocations of the text side (BENCHMARKS.md has the measured effect and cost).
 constexpr long kMmapThreshold = 256 * 1024;
+// With the pool on, the threshold stays at glibc's initial 128 KiB instead of climbing (glibc
+// raises it to the size of every mmapped block freed, up to 32 MiB). Once it has climbed, the
+// blocks between 128 KiB and the pool's 1 MiB (audio buffers, small-model activations) come from
+// the thread arenas, where blocks of many sizes that live until the next garbage collection
+// fragment them: a soak of rotating voices grew ~10 MB/min with arenas 3-4x their bytes in
+// use, and stayed flat with the threshold fixed (BENCHMARKS.md, "Soak"). Below the pool's
+// blocks a fresh mapping costs little.
+constexpr long kPooledMmapThreshold = 128 * 1024;
 // Free space at the top of the heap above this much goes back to the system.
 constexpr long kTrimThreshold = 1024 * 1024;
 // Each thread that mallocs (libuv pool, OpenMP workers) would get its own arena, each keeping
@@ -84,8 +92,16 @@ AllocatorSettings apply() {
   // to 0.9 GB but made fp32 inference 1.65x slower (every large tensor a fresh, zeroed mapping;
   // BENCHMARKS.md). The tensor pool bounds memory without that cost.
   const char* tuning = std::getenv("KOKORO_MALLOC_TUNING");
+  const bool untouched = tuning != nullptr && std::strcmp(tuning, "0") == 0;
   if (tuning == nullptr || std::strcmp(tuning, "1") != 0) {
-    settings.description = pool + "glibc defaults";
+    if (!untouched && settings.tensorPool && !userSet("MALLOC_MMAP_THRESHOLD_") &&
+        mallopt(M_MMAP_THRESHOLD, kPooledMmapThreshold) == 1) {
+      settings.mmapThresholdBytes = kPooledMmapThreshold;
+      settings.tuned = true;
+      settings.description = pool + "glibc, mmap threshold fixed at " + std::to_string(kPooledMmapThreshold / 1024) + " KiB";
+    } else {
+      settings.description = pool + "glibc defaults";
+    }
     return settings;
   }
   std::string parts;

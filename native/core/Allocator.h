@@ -27,9 +27,11 @@ struct AllocatorSettings {
 
 // Applies the package's settings once (called when the addon loads) and returns what is in
 // effect. The tensor pool is installed unless KOKORO_TENSOR_POOL=0; KOKORO_TENSOR_POOL_MIB sets
-// its cache bound (default 256). The glibc settings apply only with KOKORO_MALLOC_TUNING=1, and
-// not for a setting the user gave glibc through its own variable (MALLOC_MMAP_THRESHOLD_,
-// MALLOC_TRIM_THRESHOLD_, MALLOC_ARENA_MAX), which wins; nor when malloc is not glibc's.
+// its cache bound (default 256). With the pool, glibc's mmap threshold is fixed at 128 KiB
+// (unless KOKORO_MALLOC_TUNING=0); the other glibc settings apply only with
+// KOKORO_MALLOC_TUNING=1. A setting the user gave glibc through its own variable
+// (MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_, MALLOC_ARENA_MAX) wins; nothing is changed
+// when malloc is not glibc's.
 const AllocatorSettings& configureAllocator();
 
 // Gives the tensor pool's cached blocks back to the system, when the pool is installed. Called

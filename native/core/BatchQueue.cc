@@ -22,7 +22,8 @@ BatchQueue::Admission BatchQueue::push(const JobPtr& job) {
     }
     levels_[static_cast<int>(job->priority())].push_back(job);
   }
-  available_.notify_one();
+  // All: an executor waiting for company must see a more urgent arrival.
+  available_.notify_all();
   return Admission::kQueued;
 }
 
@@ -48,36 +49,42 @@ void BatchQueue::admitParkedLocked() {
   }
 }
 
-JobPtr BatchQueue::popLocked() {
-  for (auto& level : levels_) {
-    if (!level.empty()) {
-      JobPtr job = std::move(level.front());
-      level.pop_front();
-      return job;
-    }
+int BatchQueue::mostUrgentLocked() const {
+  for (int level = 0; level < kJobPriorityLevels; ++level) {
+    if (!levels_[level].empty()) return level;
   }
-  return nullptr;
+  return kJobPriorityLevels;
 }
 
 std::vector<JobPtr> BatchQueue::takeBatch(size_t maxSize, std::chrono::microseconds window) {
   std::vector<JobPtr> batch;
   std::unique_lock<std::mutex> lock(mutex_);
-  available_.wait(lock, [this] { return closed_ || queuedLocked() > 0; });
-  if (closed_) return batch;
-  batch.push_back(popLocked());
-  if (window.count() > 0 && maxSize > 1) {
-    const auto deadline = std::chrono::steady_clock::now() + window;
-    available_.wait_until(lock, deadline, [&] { return closed_ || queuedLocked() + batch.size() >= maxSize; });
+  for (;;) {
+    available_.wait(lock, [this] { return closed_ || queuedLocked() > 0; });
+    if (closed_) return batch;
+    const int level = mostUrgentLocked();
+    if (window.count() > 0 && maxSize > 1 && levels_[level].size() < maxSize) {
+      // The jobs stay queued while they wait for company (a cancel still removes them); a
+      // more urgent arrival ends the wait and is served first.
+      const auto deadline = std::chrono::steady_clock::now() + window;
+      available_.wait_until(lock, deadline, [&] {
+        return closed_ || levels_[level].size() >= maxSize || mostUrgentLocked() != level;
+      });
+      if (closed_) return batch;
+      if (mostUrgentLocked() != level) continue;
+    }
+    break;
   }
-  while (batch.size() < maxSize) {
-    JobPtr job = popLocked();
-    if (!job) break;
-    batch.push_back(std::move(job));
+  // One priority per pass: a first chunk never waits for later chunks' predict and decode.
+  std::deque<JobPtr>& from = levels_[mostUrgentLocked()];
+  while (batch.size() < maxSize && !from.empty()) {
+    batch.push_back(std::move(from.front()));
+    from.pop_front();
   }
   admitParkedLocked();
   const bool more = queuedLocked() > 0;
   lock.unlock();
-  if (more) available_.notify_one();  // another executor may take what is left
+  if (more) available_.notify_all();  // another executor may take what is left
   return batch;
 }
 

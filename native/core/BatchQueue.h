@@ -1,6 +1,7 @@
 // The Executor's bounded submission queue: jobs ordered by priority, then by arrival. Executor
-// threads take batches from it: the most urgent job, then up to maxSize - 1 companions, waiting
-// at most `window` for company (0: batch what is already queued, never delay). When full, a
+// threads take batches from it: the most urgent job, then up to maxSize - 1 companions of the
+// same priority, waiting at most `window` for company (0: batch what is already queued, never
+// delay) unless a more urgent job arrives meanwhile, which is served first. When full, a
 // submission is rejected or parked (FIFO) until room frees, as configured; submitting never
 // blocks the caller.
 #pragma once
@@ -37,7 +38,8 @@ class BatchQueue {
  private:
   size_t queuedLocked() const;
   void admitParkedLocked();
-  JobPtr popLocked();
+  // The lowest non-empty priority level; kJobPriorityLevels when none.
+  int mostUrgentLocked() const;
 
   const size_t capacity_;
   const WhenFull whenFull_;

@@ -105,47 +105,24 @@ void BatchRunner::runBatched(std::vector<Item>& items, PassObserver& observer) c
   const c10::Device device(model_->device());
   const bool async = model_->device() != "cpu";
   const auto batch = static_cast<int64_t>(items.size());
-  int64_t longest = 0;
-  for (const Item& item : items) longest = std::max<int64_t>(longest, static_cast<int64_t>(item.prepared.ids.size()));
 
-  at::Tensor ids = at::zeros({batch, longest}, at::kLong);
-  at::Tensor lengths = at::empty({batch}, at::kLong);
-  at::Tensor speeds = at::empty({batch}, at::kFloat);
-  std::vector<at::Tensor> styles;
-  for (int64_t b = 0; b < batch; ++b) {
-    const PreparedRequest& prepared = items[b].prepared;
-    const auto length = static_cast<int64_t>(prepared.ids.size());
-    ids[b].narrow(0, 0, length).copy_(at::tensor(prepared.ids, at::kLong));
-    lengths[b] = length;
-    speeds[b] = static_cast<float>(prepared.speed);
-    styles.push_back(prepared.style);
-  }
-  at::Tensor style = at::cat(styles, 0).to(device);
-
+  // Predict item by item: the batch-1 method, so that each item's F0 is the one it gets alone
+  // (see the header). A failure here is the item's own.
   auto started = Clock::now();
-  auto predicted = model_->module()
-                       .run_method("predict_batch", ids.to(device), lengths.to(device), style, speeds.to(device))
-                       .toTuple();
-  const auto& out = predicted->elements();
-  const at::Tensor durations = out[0].toTensor().to(at::kLong).cpu();
-  const at::Tensor f0 = out[2].toTensor();
-  const at::Tensor n = out[3].toTensor();
-  const at::Tensor asr = out[4].toTensor();
-  const std::vector<int64_t> frames = toVector<int64_t>(out[5].toTensor().to(at::kLong).cpu());
-  observer.predictPass(items.size(), secondsSince(started));
-
+  std::vector<Prediction> predictions(items.size());
   std::vector<int64_t> live;
   for (int64_t b = 0; b < batch; ++b) {
     if (settleIfCancelled(items[b].job, observer)) continue;
     try {
-      limits::checkFrames(frames[b]);
+      predictions[b] = model_->predict(items[b].prepared);
       live.push_back(b);
     } catch (...) {
       settleError(items[b].job, std::current_exception(), observer);
     }
   }
+  observer.predictPass(items.size(), secondsSince(started));
   std::vector<int64_t> liveFrames;
-  for (int64_t b : live) liveFrames.push_back(frames[b]);
+  for (int64_t b : live) liveFrames.push_back(predictions[b].frames);
 
   for (const auto& group : decodeGroups(liveFrames)) {
     started = Clock::now();
@@ -155,17 +132,27 @@ void BatchRunner::runBatched(std::vector<Item>& items, PassObserver& observer) c
     }
     if (members.empty()) continue;
     int64_t groupFrames = 0;
-    for (int64_t b : members) groupFrames = std::max(groupFrames, frames[b]);
+    for (int64_t b : members) groupFrames = std::max(groupFrames, predictions[b].frames);
     const auto size = static_cast<int64_t>(members.size());
-    const at::Tensor index = at::tensor(members, at::kLong).to(device);
     const at::Tensor memberFrames = at::empty({size}, at::kLong);
 
+    // The decoder's inputs, each item's own followed by zeros (decode_batch's contract).
+    const Prediction& head = predictions[members.front()];
+    at::Tensor asr = at::zeros({size, head.asr.size(1), groupFrames}, head.asr.options());
+    at::Tensor f0 = at::zeros({size, 2 * groupFrames}, head.f0.options());
+    at::Tensor n = at::zeros({size, 2 * groupFrames}, head.n.options());
+    std::vector<at::Tensor> styles;
     std::vector<SourceNoise> noises;
     int64_t noiseLength = 0;
     for (int64_t i = 0; i < size; ++i) {
       const int64_t b = members[i];
-      memberFrames[i] = frames[b];
-      noises.push_back(model_->drawSourceNoise(2 * frames[b], items[b].prepared.result.seed));
+      const Prediction& p = predictions[b];
+      memberFrames[i] = p.frames;
+      asr[i].narrow(1, 0, p.frames).copy_(p.asr[0]);
+      f0[i].narrow(0, 0, 2 * p.frames).copy_(p.f0[0]);
+      n[i].narrow(0, 0, 2 * p.frames).copy_(p.n[0]);
+      styles.push_back(items[b].prepared.style);
+      noises.push_back(model_->drawSourceNoise(2 * p.frames, items[b].prepared.result.seed));
       noiseLength = std::max(noiseLength, noises.back().noise.size(1));
     }
     const auto hostOptions = at::TensorOptions().dtype(at::kFloat).pinned_memory(async);
@@ -177,22 +164,20 @@ void BatchRunner::runBatched(std::vector<Item>& items, PassObserver& observer) c
     }
 
     at::Tensor audio = model_->module()
-                           .run_method("decode_batch", asr.index_select(0, index).narrow(2, 0, groupFrames),
-                                       f0.index_select(0, index).narrow(1, 0, 2 * groupFrames),
-                                       n.index_select(0, index).narrow(1, 0, 2 * groupFrames),
-                                       style.index_select(0, index), memberFrames.to(device),
-                                       toDevice(jitter, device, async), toDevice(noise, device, async))
+                           .run_method("decode_batch", asr, f0, n, at::cat(styles, 0).to(device),
+                                       memberFrames.to(device), toDevice(jitter, device, async),
+                                       toDevice(noise, device, async))
                            .toTensor()
                            .to(at::kFloat)
                            .cpu();
-    at::Tensor f0Cpu, nCpu;
     observer.decodePass(secondsSince(started));
 
     for (int64_t i = 0; i < size; ++i) {
       const int64_t b = members[i];
       Item& item = items[b];
+      Prediction& p = predictions[b];
       if (settleIfCancelled(item.job, observer)) continue;
-      const at::Tensor itemAudio = audio[i].narrow(0, 0, kSamplesPerFrame * frames[b]);
+      const at::Tensor itemAudio = audio[i].narrow(0, 0, kSamplesPerFrame * p.frames);
       try {
         limits::checkFinite(itemAudio);
       } catch (...) {
@@ -201,14 +186,10 @@ void BatchRunner::runBatched(std::vector<Item>& items, PassObserver& observer) c
       }
       InferenceResult result = std::move(item.prepared.result);
       result.audio = toVector<float>(itemAudio);
-      result.durations = toVector<int64_t>(durations[b].narrow(0, 0, static_cast<int64_t>(item.prepared.ids.size())));
+      result.durations = toVector<int64_t>(p.durations);
       if (item.prepared.withCurves) {
-        if (!f0Cpu.defined()) {
-          f0Cpu = f0.cpu();
-          nCpu = n.cpu();
-        }
-        result.f0 = toVector<float>(f0Cpu[b].narrow(0, 0, 2 * frames[b]));
-        result.n = toVector<float>(nCpu[b].narrow(0, 0, 2 * frames[b]));
+        result.f0 = toVector<float>(p.f0[0].cpu());
+        result.n = toVector<float>(p.n[0].cpu());
       }
       settleResult(item.job, std::move(result), observer);
     }

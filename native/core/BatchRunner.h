@@ -1,7 +1,12 @@
-// Runs a set of jobs through the model as one forward pass where the model can (its
-// predict_batch/decode_batch methods), else one after another with the batch-1 methods. Each
-// job's noise comes from its own generator, drawn for its own length, so a request's audio does
-// not depend on who it was batched with. Settles every job it is given.
+// Runs a set of jobs through the model: `predict` item by item, then the decoder as batched
+// passes (decode_batch, items grouped by frame count) where the model has batch methods, else
+// everything with the batch-1 methods. Predict runs per item because the padded-batch predict
+// (predict_batch) is correct but not bit-exact — its masked attention, LSTMs and norms sum in
+// another order — and the decoder amplifies a 1-ulp change of F0 (near-silent STFT bins flip
+// phase), while decode_batch on the same inputs gives the audio decoding alone gives; predict is
+// a small share of a pass. Each job's noise comes from its own generator, drawn for its own
+// length, so a request's audio does not depend on who it was batched with. Settles every job it
+// is given.
 #pragma once
 
 #include <cstddef>

@@ -288,14 +288,10 @@ std::optional<std::string> EnglishG2P::stemIng(const std::string& word, const st
     const char c = word[word.size() - 4];
     return c == word[word.size() - 5] && std::string_view("bcdgklmnprstvxz").find(c) != std::string_view::npos;
   };
-  // Spelling says which stem: a single vowel and consonant before -ing without doubling (hoping,
-  // griping, making) is a stem with a silent e. misaki tries the bare stem first and reads
-  // "griping" as grip+ing; preferring the e-stem agrees with the lexicon more (BENCHMARKS.md).
-  const auto isVowelLetter = [](char c) { return std::string_view("aeiou").find(c) != std::string_view::npos; };
-  const bool silentE = base.size() >= 3 && !isVowelLetter(base[base.size() - 1]) &&
-                       std::string_view("wxy").find(base.back()) == std::string_view::npos &&
-                       isVowelLetter(base[base.size() - 2]) && !isVowelLetter(base[base.size() - 3]);
-  if (silentE && isKnown(base + "e") && lexicon_->contains(base + "e")) {
+  // Spelling says which stem when the lexicon has both (griping: gripe, not grip; parsing: parse,
+  // not pars). misaki tries the bare stem first; preferring the e-stem where the spelling points
+  // to it agrees with the lexicon more (BENCHMARKS.md).
+  if (ingBaseWantsSilentE(base) && isKnown(base + "e") && lexicon_->contains(base + "e")) {
     stem = base + "e";
   } else if (word.size() > 5 && isKnown(base)) {
     stem = base;

@@ -27,17 +27,19 @@ std::string encode(const std::u32string& s) {
   return out;
 }
 
-// A stem's final syllabic consonant before the suffix's vowel. Spelled consonant + "le" (the e
-// drops: bottle, bottling), the l becomes the onset of -ing, except after t and s, where the
-// syllabic l stays (settling, hustling; /tl/ begins no English syllable). A syllabic n spelled
-// with its own vowel (gladden, wagon) becomes ə + n, the vowel the spelling shows.
-void resyllabify(std::u32string& s, std::string_view stemSpelling) {
+// A stem's final syllabic consonant before the suffix's vowel. British: spelled consonant + "le"
+// (the e drops: bottle, bottling), the l becomes the onset of -ing, except after t and s, where
+// the syllabic l stays (settling, hustling; /tl/ begins no English syllable). American keeps the
+// syllabic l (crumbling kɹˈʌmbᵊlɪŋ): the hand-written American lexicon does so for 72 of 84 such
+// -ing forms, the British one drops it (BENCHMARKS.md). A syllabic n spelled with its own vowel
+// (gladden, wagon) becomes ə + n, the vowel the spelling shows.
+void resyllabify(std::u32string& s, std::string_view stemSpelling, bool british) {
   if (s.size() < 3 || s[s.size() - 2] != kSyllabic) return;
   const bool consonantLe = stemSpelling.size() >= 3 && endsWith(stemSpelling, "le") &&
                            !isVowelLetter(stemSpelling[stemSpelling.size() - 3]);
   const char32_t before = s[s.size() - 3];
-  if (s.back() == U'l' && consonantLe && !in(before, U"tTɾs")) {
-    s.erase(s.size() - 2, 1);
+  if (s.back() == U'l' && consonantLe) {
+    if (british && !in(before, U"tTɾs")) s.erase(s.size() - 2, 1);
   } else if (s.back() == U'n' && !consonantLe) {
     s[s.size() - 2] = U'ə';
   }
@@ -94,11 +96,23 @@ std::string edForm(const std::string& stemPhonemes, bool british) {
   return stemPhonemes + "ᵻd";
 }
 
+bool ingBaseWantsSilentE(std::string_view base) {
+  if (base.size() < 3) return false;
+  const char last = base.back();
+  const char before = base[base.size() - 2];
+  const auto aeiou = [](char c) { return c != 'y' && isVowelLetter(c); };
+  const bool singleVowelConsonant = !isVowelLetter(last) && last != 'w' && last != 'x' && aeiou(before) &&
+                                    !aeiou(base[base.size() - 3]);
+  const bool softCOrG = last == 'c' || (last == 'g' && (before == 'r' || before == 'l'));
+  const bool verbInTheOrSe = endsWith(base, "th") || (last == 's' && before != 's');
+  return singleVowelConsonant || softCOrG || verbInTheOrSe;
+}
+
 std::optional<std::string> ingForm(const std::string& stemPhonemes, std::string_view stemSpelling,
                                    std::string_view word, bool british) {
   std::u32string s = decodeUtf8(stemPhonemes);
   if (s.empty()) return std::nullopt;
-  resyllabify(s, stemSpelling);
+  resyllabify(s, stemSpelling, british);
   if (british) {
     // A centring diphthong spelled with r links to the vowel with ɹ (hear, hearing).
     const bool centring = s.size() >= 2 && s.back() == U'ə' && in(s[s.size() - 2], U"ɪʊ");

@@ -276,6 +276,20 @@ SourceNoise KModel::drawSourceNoise(int64_t f0Length, uint64_t seed) const {
 
 InferenceResult KModel::infer(const InferenceRequest& request) const { return runPrepared(prepare(request)); }
 
+Prediction KModel::predict(const PreparedRequest& prepared) const {
+  const c10::Device device(device_);
+  at::Tensor ids = torch::tensor(prepared.ids, at::kLong).unsqueeze(0).to(device);
+  auto predicted = module_.run_method("predict", ids, prepared.style.to(device), prepared.speed).toTuple();
+  Prediction out;
+  out.durations = predicted->elements()[0].toTensor().to(at::kLong).cpu().contiguous();
+  out.f0 = predicted->elements()[2].toTensor();
+  out.n = predicted->elements()[3].toTensor();
+  out.asr = predicted->elements()[4].toTensor();
+  out.frames = out.durations.sum().item<int64_t>();
+  limits::checkFrames(out.frames);
+  return out;
+}
+
 InferenceResult KModel::runPrepared(PreparedRequest&& prepared, StageTimes* times) const {
   applyThreadCount(threads_);
   torch::NoGradGuard noGrad;
@@ -283,20 +297,13 @@ InferenceResult KModel::runPrepared(PreparedRequest&& prepared, StageTimes* time
   const c10::Device device(device_);
   const bool async = device_ != "cpu";
   const auto started = std::chrono::steady_clock::now();
-  at::Tensor ids = torch::tensor(prepared.ids, at::kLong).unsqueeze(0).to(device);
   at::Tensor style = prepared.style.to(device);
-
-  auto predicted = module_.run_method("predict", ids, style, prepared.speed).toTuple();
-  at::Tensor durations = predicted->elements()[0].toTensor().cpu();
-  at::Tensor f0 = predicted->elements()[2].toTensor();
-  at::Tensor n = predicted->elements()[3].toTensor();
-  at::Tensor asr = predicted->elements()[4].toTensor();
-  limits::checkFrames(durations.sum().item<int64_t>());
+  Prediction predicted = predict(prepared);
   const auto predicted_at = std::chrono::steady_clock::now();
 
-  SourceNoise drawn = drawSourceNoise(f0.size(1), result.seed);
-  at::Tensor audio = module_.run_method("decode", asr, f0, n, style, toDevice(drawn.jitter, device, async),
-                                        toDevice(drawn.noise, device, async))
+  SourceNoise drawn = drawSourceNoise(predicted.f0.size(1), result.seed);
+  at::Tensor audio = module_.run_method("decode", predicted.asr, predicted.f0, predicted.n, style,
+                                        toDevice(drawn.jitter, device, async), toDevice(drawn.noise, device, async))
                          .toTensor()
                          .to(at::kFloat)
                          .cpu()
@@ -307,11 +314,11 @@ InferenceResult KModel::runPrepared(PreparedRequest&& prepared, StageTimes* time
     times->decode += std::chrono::duration<double>(std::chrono::steady_clock::now() - predicted_at).count();
   }
   result.audio.assign(audio.data_ptr<float>(), audio.data_ptr<float>() + audio.numel());
-  durations = durations.to(at::kLong).contiguous();
+  const at::Tensor& durations = predicted.durations;
   result.durations.assign(durations.data_ptr<int64_t>(), durations.data_ptr<int64_t>() + durations.numel());
   if (prepared.withCurves) {
-    at::Tensor f0Cpu = f0.cpu().contiguous();
-    at::Tensor nCpu = n.cpu().contiguous();
+    at::Tensor f0Cpu = predicted.f0.cpu().contiguous();
+    at::Tensor nCpu = predicted.n.cpu().contiguous();
     result.f0.assign(f0Cpu.data_ptr<float>(), f0Cpu.data_ptr<float>() + f0Cpu.numel());
     result.n.assign(nCpu.data_ptr<float>(), nCpu.data_ptr<float>() + nCpu.numel());
   }

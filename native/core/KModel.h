@@ -75,6 +75,15 @@ struct SourceNoise {
   at::Tensor noise;   // [1, L, 9]
 };
 
+// What `predict` gives for one request: durations on the CPU, the decoder's inputs on the
+// model's device (F = frames).
+struct Prediction {
+  at::Tensor durations;  // [T] int64, frames per token
+  at::Tensor f0, n;      // [1, 2F]
+  at::Tensor asr;        // [1, hidden, F]
+  int64_t frames = 0;
+};
+
 // Seconds spent in each stage of a forward pass.
 struct StageTimes {
   double predict = 0;
@@ -90,6 +99,9 @@ class KModel {
   // runPrepared() makes the audio with the batch-1 methods.
   PreparedRequest prepare(const InferenceRequest& request) const;
   InferenceResult runPrepared(PreparedRequest&& prepared, StageTimes* times = nullptr) const;
+  // runPrepared's first stage (the batch-1 `predict` method); throws KokoroError when the
+  // audio would be too long.
+  Prediction predict(const PreparedRequest& prepared) const;
   // Drawn on the CPU from a generator seeded with `seed`, exactly as the official code draws
   // them; in pinned memory when the model runs on CUDA (for an asynchronous copy).
   SourceNoise drawSourceNoise(int64_t f0Length, uint64_t seed) const;

@@ -8,6 +8,7 @@ namespace kokoro::napi {
 struct AddonData {
   Napi::FunctionReference modelConstructor;
   Napi::FunctionReference streamConstructor;
+  Napi::FunctionReference voiceConstructor;
 
   static AddonData& of(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
 };

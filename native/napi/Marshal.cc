@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "core/Error.h"
+#include "napi/VoiceWrap.h"
 
 namespace kokoro::napi {
 
@@ -105,24 +106,8 @@ Napi::Value toJs(Napi::Env env, const ExecutorStats& stats) {
 }
 
 at::Tensor readVoice(const Napi::Value& value) {
-  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
-    throw KokoroError(codes::kBadVoice, "voice must be a Float32Array");
-  }
-  Napi::Float32Array array = value.As<Napi::Float32Array>();
-  const size_t length = array.ElementLength();
-  if (length == 0 || length % KModel::kStyleWidth != 0) {
-    throw KokoroError(codes::kBadVoice, "voice Float32Array has " + std::to_string(length) +
-                                            " values: expected a multiple of 256 (rows of a voice pack)");
-  }
-  const float* data = array.Data();
-  for (size_t i = 0; i < length; ++i) {
-    if (!std::isfinite(data[i])) {
-      throw KokoroError(codes::kBadVoice, "voice has a non-finite value (NaN or infinity) at index " + std::to_string(i) +
-                                              ": the voice file or mix is corrupt");
-    }
-  }
-  const auto rows = static_cast<int64_t>(length / KModel::kStyleWidth);
-  return at::from_blob(array.Data(), {rows, KModel::kStyleWidth}, at::kFloat).clone();
+  if (std::optional<at::Tensor> voice = VoiceWrap::tensorOf(value.Env(), value)) return *voice;
+  return VoiceWrap::copyFloats(value, "Float32Array");
 }
 
 double readSpeed(const Napi::Value& value) {

@@ -20,7 +20,7 @@ std::string requireString(const Napi::Object& options, const char* key);
 ModelSpec readModelSpec(const Napi::Object& options);
 // The `executor` object of the load spec (validated in lib/engineOptions.ts).
 ExecutorOptions readExecutorOptions(const Napi::Object& options);
-// Copies a Float32Array of rows*256 finite floats into a [rows, 256] tensor.
+// The tensor of a NativeVoice (shared, no copy), or a checked copy of a Float32Array.
 at::Tensor readVoice(const Napi::Value& value);
 // A request's speed (undefined: 1), checked against the limits.
 double readSpeed(const Napi::Value& value);

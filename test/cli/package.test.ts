@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -7,12 +7,21 @@ import { describe, expect, it } from 'vitest';
 
 const root = join(__dirname, '..', '..');
 
+/** A prebuilt binary older than the addon just built would test yesterday's code: rebuild it. */
+function prebuiltIsStale(prebuilds: string): boolean {
+  const binaries = existsSync(prebuilds) ? readdirSync(prebuilds).filter((f) => f.endsWith('.node')) : [];
+  if (binaries.length === 0) return true;
+  // cmake-js's own output: prebuildify moves build/Release's copy away, this one stays.
+  const built = join(root, 'build', 'cmake', 'Release', 'kokoro_native.node');
+  if (!existsSync(built)) return false;
+  const builtAt = statSync(built).mtimeMs;
+  return binaries.some((f) => statSync(join(prebuilds, f)).mtimeMs < builtAt);
+}
+
 describe('the npm package', () => {
   it('installs from the packed tarball and loads its prebuilt binary without a compiler', () => {
     const prebuilds = join(root, 'prebuilds', `${process.platform}-${process.arch}`);
-    if (!existsSync(prebuilds) || readdirSync(prebuilds).length === 0) {
-      execFileSync('npm', ['run', 'prebuildify'], { cwd: root, stdio: 'pipe' });
-    }
+    if (prebuiltIsStale(prebuilds)) execFileSync('npm', ['run', 'prebuildify'], { cwd: root, stdio: 'pipe' });
     expect(readdirSync(prebuilds).some((f) => f.endsWith('.node'))).toBe(true);
     const out = mkdtempSync(join(tmpdir(), 'kokoro-pack-'));
     const tarball = execFileSync('npm', ['pack', '--pack-destination', out, '--ignore-scripts'], { cwd: root, encoding: 'utf8' })

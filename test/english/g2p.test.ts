@@ -131,14 +131,27 @@ describe('morphology for words the lexicon lacks', () => {
     expect(await withLexicon('petting', { pet: 'pˈɛt' }, {}, true)).toBe('pˈɛtɪŋ');
   });
 
-  it('-ing makes a syllabic l spelled consonant + le the onset, except after t and s', async () => {
-    const stems = { crumble: 'kɹˈʌmbᵊl', startle: 'stˈɑɹTᵊl', wrestle: 'ɹˈɛsᵊl', travel: 'tɹˈævᵊl' };
-    expect(await withLexicon('crumbling startling wrestling traveling', stems))
-      .toBe('kɹˈʌmblɪŋ stˈɑɹTᵊlɪŋ ɹˈɛsᵊlɪŋ tɹˈævᵊlɪŋ');
-    expect(await withLexicon('crumbling wrestling', { crumble: 'kɹˈʌmbᵊl', wrestle: 'ɹˈɛsᵊl' }, {}, true))
-      .toBe('kɹˈʌmblɪŋ ɹˈɛsᵊlɪŋ');
+  it('-ing keeps an American syllabic l; British makes an l spelled consonant + le the onset, except after t and s', async () => {
+    const us = { hobble: 'hˈɑbᵊl', tickle: 'tˈɪkᵊl', bottle: 'bˈɑTᵊl', nestle: 'nˈɛsᵊl', quarrel: 'kwˈɔɹᵊl' };
+    expect(await withLexicon('hobbling tickling bottling nestling quarreling', us))
+      .toBe('hˈɑbᵊlɪŋ tˈɪkᵊlɪŋ bˈɑTᵊlɪŋ nˈɛsᵊlɪŋ kwˈɔɹᵊlɪŋ');
+    const gb = { hobble: 'hˈɒbᵊl', tickle: 'tˈɪkᵊl', bottle: 'bˈɒtᵊl', nestle: 'nˈɛsᵊl', quarrel: 'kwˈɒɹᵊl' };
+    expect(await withLexicon('hobbling tickling bottling nestling quarrelling', gb, {}, true))
+      .toBe('hˈɒblɪŋ tˈɪklɪŋ bˈɒtᵊlɪŋ nˈɛsᵊlɪŋ kwˈɒɹᵊlɪŋ');
     // -s and -ed add no vowel: the l stays syllabic.
-    expect(await withLexicon('crumbles crumbled', stems)).toBe('kɹˈʌmbᵊlz kɹˈʌmbᵊld');
+    expect(await withLexicon('hobbles hobbled', gb, {}, true)).toBe('hˈɒbᵊlz hˈɒbᵊld');
+  });
+
+  it('-ing takes the silent-e stem where the spelling points to it, when the lexicon has both', async () => {
+    // A soft c or r/l + g before i, and -thing/-sing of a verb in -the/-se next to a noun or plural.
+    const stems = { farc: 'fˈɑɹk', farce: 'fˈɑɹs', berg: 'bˈɜɹɡ', berge: 'bˈɜɹʤ', wreath: 'ɹˈiθ', wreathe: 'ɹˈið',
+      dens: 'dˈɛnz', dense: 'dˈɛns', kiss: 'kˈɪs', kisse: 'kˈɪsi', sing: 'sˈɪŋ', singe: 'sˈɪnʤ' };
+    expect(await withLexicon('farcing berging wreathing densing kissing singing', stems))
+      .toBe('fˈɑɹsɪŋ bˈɜɹʤɪŋ ɹˈiðɪŋ dˈɛnsɪŋ kˈɪsɪŋ sˈɪŋɪŋ');
+    const british = { wreath: 'ɹˈiːθ', wreathe: 'ɹˈiːð', dens: 'dˈɛnz', dense: 'dˈɛns' };
+    expect(await withLexicon('wreathing densing', british, {}, true)).toBe('ɹˈiːðɪŋ dˈɛnsɪŋ');
+    // Without the e-stem in the lexicon, the bare stem still serves.
+    expect(await withLexicon('wreathing', { wreath: 'ɹˈiθ' })).toBe('ɹˈiθɪŋ');
   });
 
   it('-ing turns a syllabic n written with its own vowel into ə + n', async () => {

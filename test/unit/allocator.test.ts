@@ -33,15 +33,16 @@ function allocatorIn(env: Record<string, string>): string {
 }
 
 const POOL = 'tensor pool (blocks >= 1 MiB, cache <= 256 MiB), ';
+const FIXED = 'glibc, mmap threshold fixed at 128 KiB';
 
 describe('tensor pool installed when the addon loads', () => {
-  it('pools large CPU tensors by default, with a 256 MiB cache, and leaves glibc alone', () => {
-    expect(allocatorIn({})).toBe(`${POOL}glibc defaults`);
+  it('pools large CPU tensors by default, with a 256 MiB cache, and stops glibc\'s mmap threshold from climbing', () => {
+    expect(allocatorIn({})).toBe(`${POOL}${FIXED}`);
   });
 
   it('takes its cache bound from KOKORO_TENSOR_POOL_MIB, ignoring a value that is not a whole number', () => {
-    expect(allocatorIn({ KOKORO_TENSOR_POOL_MIB: '64' })).toBe('tensor pool (blocks >= 1 MiB, cache <= 64 MiB), glibc defaults');
-    expect(allocatorIn({ KOKORO_TENSOR_POOL_MIB: 'lots' })).toBe(`${POOL}glibc defaults`);
+    expect(allocatorIn({ KOKORO_TENSOR_POOL_MIB: '64' })).toBe(`tensor pool (blocks >= 1 MiB, cache <= 64 MiB), ${FIXED}`);
+    expect(allocatorIn({ KOKORO_TENSOR_POOL_MIB: 'lots' })).toBe(`${POOL}${FIXED}`);
   });
 
   it('is off with KOKORO_TENSOR_POOL=0', () => {
@@ -70,7 +71,7 @@ describe('tensor pool installed when the addon loads', () => {
 });
 
 describe('malloc settings applied when the addon loads', () => {
-  it('leaves glibc alone by default (the tuning costs speed)', () => {
+  it('leaves glibc alone without the pool (a fixed threshold would map every activation afresh)', () => {
     expect(allocatorIn({ KOKORO_TENSOR_POOL: '0' })).toBe('glibc defaults');
   });
 
@@ -88,5 +89,6 @@ describe('malloc settings applied when the addon loads', () => {
     const line = allocatorIn({ KOKORO_MALLOC_TUNING: '1', MALLOC_MMAP_THRESHOLD_: '131072' });
     expect(line).not.toContain('mmap threshold');
     expect(line).toContain('at most 2 arenas');
+    expect(allocatorIn({ MALLOC_MMAP_THRESHOLD_: '524288' })).toBe(`${POOL}glibc defaults`);
   });
 });
