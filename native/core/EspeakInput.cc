@@ -1,5 +1,10 @@
 #include "core/EspeakInput.h"
 
+#include <algorithm>
+#include <array>
+#include <iterator>
+#include <utility>
+
 #include "core/Vocab.h"
 
 namespace kokoro {
@@ -26,6 +31,48 @@ bool isPictographOrSymbol(char32_t cp) {
 
 bool isRegionalIndicator(char32_t cp) { return cp >= 0x1F1E6 && cp <= 0x1F1FF; }
 
+// The first code point of the digits 0-9 of each script espeak reads with another language.
+constexpr std::array<char32_t, 7> kForeignDigitZeros = {
+    0x09E6, 0x0A66, 0x0AE6, 0x0BE6, 0x0CE6, 0x0D66, 0x0DE6};  // Bengali .. Sinhala (lith)
+
+// Every other character of those scripts that no rule of 1.51's language data reads: unassigned
+// code points, signs, fractions, archaic letters (see EspeakInput.h). Found by phonemizing every
+// code point of the blocks, alone and after a letter of the script, with each of our voices
+// under AddressSanitizer; sorted.
+constexpr std::pair<char32_t, char32_t> kUnreadInForeignScript[] = {
+    {0x0380, 0x0385}, {0x0387, 0x0387}, {0x038B, 0x038B}, {0x038D, 0x038D}, {0x03A2, 0x03A2}, {0x03F6, 0x03F6},  // Greek
+    {0x0970, 0x0970},                                                                                        // Devanagari
+    {0x09E4, 0x09E5}, {0x09F2, 0x09F3}, {0x09F7, 0x09F9}, {0x09FB, 0x09FB}, {0x09FD, 0x09FF},               // Bengali
+    {0x0A64, 0x0A65}, {0x0A76, 0x0A77}, {0x0A7B, 0x0A7B}, {0x0A7E, 0x0A7F},                                  // Gurmukhi
+    {0x0AE4, 0x0AE5}, {0x0AF0, 0x0AF8}, {0x0AFD, 0x0AFF},                                                    // Gujarati
+    {0x0B80, 0x0B80}, {0x0B84, 0x0B84}, {0x0B8B, 0x0B8C}, {0x0B96, 0x0B98}, {0x0B9B, 0x0B9B}, {0x0B9D, 0x0B9D},  // Tamil
+    {0x0BA0, 0x0BA2}, {0x0BA6, 0x0BA7}, {0x0BAB, 0x0BAD}, {0x0BBA, 0x0BBC}, {0x0BC4, 0x0BC4}, {0x0BD3, 0x0BD4},
+    {0x0BDA, 0x0BE5}, {0x0BFB, 0x0BFF},
+    {0x0C80, 0x0C80}, {0x0C84, 0x0C84}, {0x0CC5, 0x0CC5}, {0x0CCE, 0x0CD2}, {0x0CFD, 0x0CFF},               // Kannada
+    {0x0D00, 0x0D01}, {0x0D04, 0x0D04}, {0x0D0D, 0x0D0D}, {0x0D45, 0x0D45}, {0x0D49, 0x0D49}, {0x0D52, 0x0D52},  // Malayalam
+    {0x0D55, 0x0D56}, {0x0D5B, 0x0D5B}, {0x0D5E, 0x0D5F}, {0x0D62, 0x0D62},
+    {0x0DC7, 0x0DC9}, {0x0DCB, 0x0DCD}, {0x0DD5, 0x0DD5}, {0x0DD7, 0x0DD7}, {0x0DE2, 0x0DE5}, {0x0DF0, 0x0DF1},  // Sinhala
+    {0x0DF5, 0x0DF9}, {0x0DFB, 0x0DFF},
+    {0x10C6, 0x10C6}, {0x10C8, 0x10CC}, {0x10CE, 0x10CF}, {0x10FB, 0x10FB},                                  // Georgian
+    {0x1180, 0x11A7}, {0x11C3, 0x11FF},                                                                      // Hangul jamo
+};
+
+// The ASCII digit a foreign-script digit stands for, or 0.
+char32_t asciiDigitOf(char32_t cp) {
+  for (char32_t zero : kForeignDigitZeros) {
+    if (cp >= zero && cp <= zero + 9) return U'0' + (cp - zero);
+  }
+  return 0;
+}
+
+bool isUnreadInForeignScript(char32_t cp) {
+  if (cp < 0x0380 || cp > 0x11FF) return false;
+  const auto* end = std::end(kUnreadInForeignScript);
+  const auto* range = std::upper_bound(std::begin(kUnreadInForeignScript), end, cp,
+                                       [](char32_t c, const std::pair<char32_t, char32_t>& r) { return c < r.first; });
+  return range != std::begin(kUnreadInForeignScript) && cp <= std::prev(range)->second;
+}
+
 }  // namespace
 
 std::string espeakSafeText(const std::string& utf8Text) {
@@ -34,6 +81,8 @@ std::string espeakSafeText(const std::string& utf8Text) {
   bool halfFlag = false;  // the last character kept is the first regional indicator of a flag
   for (char32_t cp : decodeUtf8(utf8Text)) {
     if (isEmojiControl(cp)) continue;
+    if (const char32_t digit = asciiDigitOf(cp)) cp = digit;
+    if (isUnreadInForeignScript(cp)) cp = U' ';
     const bool secondOfFlag = halfFlag && isRegionalIndicator(cp);
     halfFlag = isRegionalIndicator(cp) && !secondOfFlag;
     if (secondOfFlag) {

@@ -3,9 +3,9 @@
 // processes (test/fuzz/caseWorker.mjs). A case that kills its child is a crash, one that runs
 // past the time limit a hang; the next child resumes after it. Prints the tally.
 //
-//   node test/fuzz/runCases.mjs [--full | --every N] [--workers N] [--json out.json]
+//   node test/fuzz/runCases.mjs [--full | --every N] [--only REGEX] [--workers N] [--json out.json]
 // The default is the fast subset (every 8th case) run by `npm test`; `--full` runs all of them
-// (the sanitizer run does).
+// (the sanitizer run does); `--only` keeps the cases whose name matches (to reproduce one).
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, copyFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,7 +67,7 @@ async function runShard(casesPath, cases, context, tally) {
 }
 
 /** Runs the corpus (every `every`-th case, in `workers` parallel children) and returns the tally. */
-export async function runCorpus({ every = 8, workers = 1, tinyConfig, tinyWeights, voicesDir }) {
+export async function runCorpus({ every = 8, only, workers = 1, tinyConfig, tinyWeights, voicesDir }) {
   const scratch = mkdtempSync(join(tmpdir(), 'kokoro-fuzz-'));
   try {
     const modelsDir = join(scratch, 'models');
@@ -77,7 +77,7 @@ export async function runCorpus({ every = 8, workers = 1, tinyConfig, tinyWeight
     symlinkSync(voicesDir, join(modelsDir, 'v1_0', 'voices'));
     mkdirSync(join(scratch, 'corpus'));
     const all = generateCorpus(join(scratch, 'corpus'), { tinyConfig, tinyWeights });
-    const cases = all.filter((c) => c.id % every === 0);
+    const cases = all.filter((c) => c.id % every === 0 && (!only || only.test(c.name)));
     const tally = { generated: all.length, cases: cases.length, audio: 0, errors: {}, crashes: [], hangs: [], bad: [], internal: [] };
     const context = { modelsDir, tinyConfig, tinyWeights };
     // Shards interleave the cases (case i to shard i % workers), so slow families spread out.
@@ -102,9 +102,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const workersAt = args.indexOf('--workers');
   const workers = workersAt >= 0 ? Number(args[workersAt + 1]) : 1;
   if (!Number.isInteger(workers) || workers < 1) throw new Error('--workers takes a whole number >= 1');
+  const onlyAt = args.indexOf('--only');
+  const only = onlyAt >= 0 ? new RegExp(args[onlyAt + 1]) : undefined;
   const { sharedDir } = await import('../helpers/environment.mjs');
   const fixture = join(sharedDir, 'fixtures', 'kokoro-tiny');
-  const tally = await runCorpus({ every, workers, tinyConfig: join(fixture, 'config.json'), tinyWeights: join(fixture, 'model.pth'),
+  const tally = await runCorpus({ every, only, workers, tinyConfig: join(fixture, 'config.json'), tinyWeights: join(fixture, 'model.pth'),
     voicesDir: join(sharedDir, 'kokoro-v1_0', 'voices') });
   const jsonAt = args.indexOf('--json');
   if (jsonAt >= 0) writeFileSync(args[jsonAt + 1], JSON.stringify(tally, null, 2));
