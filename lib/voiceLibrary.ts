@@ -23,9 +23,12 @@ export function parseVoiceSpec(spec: string): MixPart[] {
     throw new KokoroError(ErrorCode.BadVoice, `voice ${JSON.stringify(spec)}: empty part in the mix (write e.g. af_bella+af_sky or af_bella(2)+af_sky(1))`);
   }
   return parts.map((part) => {
-    const weighted = /^(.*)\(\s*([0-9]*\.?[0-9]+)\s*\)$/.exec(part);
+    // Anything written with a number's characters in the trailing parentheses is a weight (so
+    // `(-1)`, `()` and `(1e-3)` are judged as weights); other text there stays part of a name.
+    const weighted = /^(.*)\(([-+0-9.eE\s]*)\)$/.exec(part);
     if (!weighted) return { voice: part, weight: 1 };
-    const weight = Number(weighted[2]);
+    const written = weighted[2]!.trim();
+    const weight = written === '' ? Number.NaN : Number(written);
     if (!(weight > 0 && weight <= MAX_MIX_WEIGHT)) {
       throw new KokoroError(ErrorCode.BadVoice, `voice ${JSON.stringify(spec)}: weights must be positive numbers, at most ${MAX_MIX_WEIGHT}`);
     }

@@ -34,5 +34,11 @@ describe('voice specs', () => {
     expect(parseVoiceSpec('af_bella(2)+af_sky(0.5)')).toEqual([{ voice: 'af_bella', weight: 2 }, { voice: 'af_sky', weight: 0.5 }]);
     expect(() => parseVoiceSpec('af_bella++af_sky')).toThrow(KokoroError);
     expect(() => parseVoiceSpec('af_bella(0)')).toThrow(/positive/);
+    for (const bad of ['af_bella(-0.5)', 'af_bella()', 'af_bella( )', 'af_bella(1e7)', 'af_bella(1e400)', 'af_bella(1.2.3)']) {
+      expect(() => parseVoiceSpec(bad), bad).toThrow(/positive/);
+    }
+    expect(parseVoiceSpec('af_bella(1e-3)+af_sky( 2 )')).toEqual([{ voice: 'af_bella', weight: 1e-3 }, { voice: 'af_sky', weight: 2 }]);
+    // Other text in parentheses is part of a name (a voice file may be called that).
+    expect(parseVoiceSpec('my voice (copy)')).toEqual([{ voice: 'my voice (copy)', weight: 1 }]);
   });
 });
