@@ -1,10 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-
 import { describe, expect, it } from 'vitest';
 
 import { hasShared } from '../helpers/fixtures.js';
-import { makeTinyModelsDir } from '../helpers/modelsDir.js';
+import { runWithTinyModel } from '../helpers/childModel.js';
 
 // espeak-ng 1.51 reads a word in a script it has a language for (Greek, Bengali, Gurmukhi,
 // Gujarati, Tamil, Kannada, Malayalam, Sinhala, Georgian, Hangul) with a second translator for
@@ -21,10 +18,7 @@ const espeakLanguages = ['e', 'f', 'h', 'i', 'p'];
 
 describe.skipIf(!hasShared)('characters espeak-ng 1.51 frees its own translator on', () => {
   it('phonemizes and streams them in every espeak language without touching freed memory, as the text without them', () => {
-    const script = `
-      const { ModelManager } = require(${JSON.stringify(join(__dirname, '..', '..', 'dist', 'index.js'))});
-      (async () => {
-        const model = await new ModelManager({ modelsDir: ${JSON.stringify(makeTinyModelsDir())}, device: 'cpu', threads: 1 }).getModel();
+    const result = runWithTinyModel<{ chunks: number; mismatches: unknown[] }>(`
         const unreadable = ${JSON.stringify(unreadable)};
         const digits = ${JSON.stringify(scripts)};
         const mismatches = [];
@@ -52,12 +46,7 @@ describe.skipIf(!hasShared)('characters espeak-ng 1.51 frees its own translator 
         }
         for (const lang of ['a', 'b']) await model.phonemize('one ' + unreadable.join(' ') + ' ' + Object.values(digits).join(' ') + ' two', lang);
         console.log(JSON.stringify({ chunks, mismatches }));
-      })().catch((e) => { console.error(e); process.exit(3); });`;
-    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 240_000 });
-    expect(run.signal).toBeNull();
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    const result = JSON.parse(run.stdout.trim()) as { chunks: number; mismatches: unknown[] };
+    `, 240_000);
     expect(result.mismatches).toEqual([]);
     expect(result.chunks).toBeGreaterThanOrEqual(espeakLanguages.length);
   }, 300_000);

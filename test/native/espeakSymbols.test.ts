@@ -1,10 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-
 import { describe, expect, it } from 'vitest';
 
 import { hasShared } from '../helpers/fixtures.js';
-import { makeTinyModelsDir } from '../helpers/modelsDir.js';
+import { runWithTinyModel } from '../helpers/childModel.js';
 
 // espeak-ng 1.51 reads an uninitialised stack buffer when it names pictographs and symbols that
 // touch other characters; with the Hindi voice, on a stream producer thread whose (reused) stack
@@ -14,10 +11,7 @@ const symbolTexts = ['😀🎉👍🏽👨‍👩‍👧', '©®™‼⁉', 'न
 
 describe.skipIf(!hasShared)('pictographs and symbols reaching espeak-ng', () => {
   it('streams and phonemizes emoji and symbol runs in every espeak language without crashing', () => {
-    const script = `
-      const { ModelManager } = require(${JSON.stringify(join(__dirname, '..', '..', 'dist', 'index.js'))});
-      (async () => {
-        const model = await new ModelManager({ modelsDir: ${JSON.stringify(makeTinyModelsDir())}, device: 'cpu', threads: 1 }).getModel();
+    const result = runWithTinyModel<Record<string, unknown>>(`
         const texts = ${JSON.stringify(symbolTexts)};
         let chunks = 0;
         for (let round = 0; round < 2; round++) {
@@ -38,12 +32,7 @@ describe.skipIf(!hasShared)('pictographs and symbols reaching espeak-ng', () => 
           flagsKeptWhole: await same('a🇮🇳🇺🇸b', 'a 🇮🇳 🇺🇸 b'),
           nonEmpty: (await model.phonemize('😀🎉', 'h')).length > 0,
         }));
-      })().catch((e) => { console.error(e); process.exit(3); });`;
-    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 120_000 });
-    expect(run.signal).toBeNull();
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    const result = JSON.parse(run.stdout.trim()) as Record<string, unknown>;
+    `, 120_000);
     expect(result.chunks).toBeGreaterThanOrEqual(symbolTexts.length * 3 * 2);
     expect(result).toMatchObject({ adjacentEqualsSpaced: true, familyEqualsMembers: true, skinToneIgnored: true, flagsKeptWhole: true, nonEmpty: true });
   }, 150_000);
