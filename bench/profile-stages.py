@@ -7,7 +7,10 @@ head) and, with `--ops LIB`, the native fused operators
 instead of their PyTorch references.
 
     /usr/bin/python3 bench/profile-stages.py [--precision fp32|bf16] [--threads 2] [--runs 3]
-                                             [--ops /tmp/kokoro_ops.so] [--top 25]
+                                             [--ops /tmp/kokoro_ops.so] [--top 25] [--tokens 112]
+
+`--tokens N` profiles an input of N phonemes instead (what is fixed per pass shows as the ops
+whose time does not shrink with N).
 
 Build the operator library (same flags as the addon's build of those two files):
 
@@ -42,6 +45,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--ops", default="", help="shared library with the native kokoro:: operators")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--tokens", type=int, default=len(PHONEMES))
     return parser.parse_args()
 
 
@@ -95,8 +99,9 @@ def main() -> None:
     if args.precision == "bf16":
         convert_decoder(model)
     voice = torch.load(os.path.join(SHARED, "kokoro-v1_0", "voices", "af_heart.pt"))
-    ids = torch.LongTensor([[0] + [config["vocab"][c] for c in PHONEMES if c in config["vocab"]] + [0]])
-    style = voice[len(PHONEMES) - 1]
+    phonemes = (PHONEMES * (args.tokens // len(PHONEMES) + 1))[:args.tokens]
+    ids = torch.LongTensor([[0] + [config["vocab"][c] for c in phonemes if c in config["vocab"]] + [0]])
+    style = voice[len(phonemes) - 1]
 
     def run(seed: int) -> None:
         with torch.no_grad():
@@ -125,7 +130,7 @@ def main() -> None:
     ops = sorted((e for e in events if e.key not in stage_names), key=lambda e: -e.self_cpu_time_total)
     total_self = sum(e.self_cpu_time_total for e in events if e.key not in stage_names)
     report = {
-        "precision": args.precision, "threads": args.threads, "runs": args.runs,
+        "precision": args.precision, "threads": args.threads, "runs": args.runs, "tokens": args.tokens,
         "fusedOps": bool(args.ops), "unprofiledSeconds": [round(t, 3) for t in plain],
         "stagesSeconds": dict(sorted(stages.items(), key=lambda kv: -kv[1])),
         "opsSelfSeconds": [{"op": e.key, "s": round(e.self_cpu_time_total / 1e6 / args.runs, 4),

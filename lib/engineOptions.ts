@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 
 import { ErrorCode, KokoroError } from './errors.js';
+import { limits } from './limits.js';
 
 /** How a model's executor batches concurrent requests. */
 export interface BatchOptions {
@@ -15,6 +16,24 @@ export interface BatchOptions {
    * small under load.
    */
   windowMs?: number;
+}
+
+/**
+ * First audio for a crowd: when many streams wait for their first audio at once, the CPU runs
+ * their first chunks one after another, so each listener waits for every first chunk ahead of
+ * its own. From `crowd` waiting streams on, a stream's first chunk is cut to `crowdedTokens`
+ * (later chunks keep their budgets): everyone behind it hears audio sooner, at the price of a
+ * shorter opening utterance. Streams with `firstChunkTokens: 0` are never cut.
+ */
+export interface FirstAudioOptions {
+  /**
+   * Streams waiting for their first audio (the new one included) from which first chunks are
+   * shortened; 0 turns the rule off. Defaults to 3 on the CPU and 0 on CUDA, where first chunks
+   * share a batched pass.
+   */
+  crowd?: number;
+  /** Phoneme tokens of a crowded stream's first chunk (about one word). Defaults to 8. */
+  crowdedTokens?: number;
 }
 
 /**
@@ -34,6 +53,7 @@ export interface EngineOptions {
    */
   whenFull?: 'reject' | 'wait';
   batch?: BatchOptions;
+  firstAudio?: FirstAudioOptions;
 }
 
 /** The executor settings, resolved and checked (what the native loader receives). */
@@ -44,6 +64,8 @@ export interface ResolvedEngineOptions {
   whenFull: 'reject' | 'wait';
   batchMaxSize: number;
   batchWindowMs: number;
+  firstAudioCrowd: number;
+  firstAudioCrowdedTokens: number;
 }
 
 function checkInteger(name: string, value: unknown, min: number, max: number): number {
@@ -75,7 +97,13 @@ export function resolveEngineOptions(options: EngineOptions, onGpu = false, cpus
   if (typeof batchWindowMs !== 'number' || !Number.isFinite(batchWindowMs) || batchWindowMs < 0 || batchWindowMs > 10_000) {
     throw new KokoroError(ErrorCode.InvalidArgument, `batch.windowMs must be a number of milliseconds in [0, 10000], got ${String(batchWindowMs)}`);
   }
-  return { executors, threads, maxQueue, whenFull, batchMaxSize, batchWindowMs };
+  const firstAudio = options.firstAudio ?? {};
+  if (typeof firstAudio !== 'object' || firstAudio === null) {
+    throw new KokoroError(ErrorCode.InvalidArgument, 'firstAudio must be an object { crowd?, crowdedTokens? }');
+  }
+  const firstAudioCrowd = checkInteger('firstAudio.crowd', firstAudio.crowd ?? (onGpu ? 0 : 3), 0, 1_000_000);
+  const firstAudioCrowdedTokens = checkInteger('firstAudio.crowdedTokens', firstAudio.crowdedTokens ?? 8, 1, limits().maxTokens);
+  return { executors, threads, maxQueue, whenFull, batchMaxSize, batchWindowMs, firstAudioCrowd, firstAudioCrowdedTokens };
 }
 
 /** What {@link KModel.stats} reports: the executor's load and what it has done. */
@@ -100,4 +128,6 @@ export interface EngineStats {
   stageSeconds: { predict: number; decode: number };
   /** Audio produced, in seconds. */
   audioSeconds: number;
+  /** {@link FirstAudioOptions}: streams waiting for their first audio now, first chunks shortened so far. */
+  firstAudio: { waiting: number; shortened: number };
 }

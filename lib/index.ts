@@ -9,7 +9,7 @@ export { ErrorCode, KokoroError } from './errors.js';
 export { readVoicePackFile, type VoicePack } from './voices.js';
 export { runtimeInfo, type RuntimeInfo } from './runtime.js';
 export { ModelManager, type ModelManagerOptions } from './ModelManager.js';
-export type { BatchOptions, EngineOptions, EngineStats } from './engineOptions.js';
+export type { BatchOptions, EngineOptions, EngineStats, FirstAudioOptions } from './engineOptions.js';
 export { KokoroModel, type KokoroModelOptions, type ForwardOptions, type GenerateOptions, type GenerateResult, type GenerationStream, type Voice } from './KokoroModel.js';
 export { LANGUAGES, resolveLanguage, type LanguageCode, type LanguageInfo } from './languages.js';
 export type { Pipeline, PhonemizeOptions } from './pipeline.js';

@@ -22,6 +22,7 @@ size_t ChunkBudget::tokensFor(size_t index) const {
   if (firstChunkTokens_ == 0) return maxTokens_;
   size_t budget = firstChunkTokens_;
   for (size_t i = 0; i < index && budget < maxTokens_; ++i) budget *= 2;
+  if (index == 0 && firstChunkLimit_ > 0 && firstChunkLimit_ < budget) budget = firstChunkLimit_;
   return budget < maxTokens_ ? budget : maxTokens_;
 }
 

@@ -21,13 +21,19 @@ class ChunkBudget {
   // (kInvalidArgument); between `maxTokens` and that it means no shortening.
   ChunkBudget(double firstChunkTokens, size_t maxTokens);
 
-  // Tokens the chunk at `index` may hold: first × 2^index, at most maxTokens.
+  // Tokens the chunk at `index` may hold: first × 2^index (the first at most its limit), at most
+  // maxTokens.
   size_t tokensFor(size_t index) const;
   // Whether the chunk at `index` is cut shorter than its sentence would be.
   bool shortens(size_t index) const { return tokensFor(index) < maxTokens_; }
+  // Whether the first chunk is short at all (firstChunkTokens not 0).
+  bool fastStart() const { return firstChunkTokens_ != 0; }
+  // Lowers the first chunk's budget only (FirstAudioPolicy); later chunks keep theirs.
+  void limitFirstChunk(size_t tokens) { firstChunkLimit_ = tokens; }
 
  private:
   size_t firstChunkTokens_ = 0;
+  size_t firstChunkLimit_ = 0;  // 0: none
   size_t maxTokens_;
 };
 

@@ -27,7 +27,8 @@ Executor::Executor(std::shared_ptr<const KModel> model, ExecutorOptions options)
       // only run its members one after another and delay the first: take one job at a time.
       maxBatch_(model_->hasBatchMethods() ? std::max<size_t>(1, options.batchMaxSize) : 1),
       runner_(model_),
-      queue_(std::max<size_t>(1, options.maxQueue), options.whenFull) {
+      queue_(std::max<size_t>(1, options.maxQueue), options.whenFull),
+      firstAudio_(options.firstAudio) {
   stats_.executors = options_.executors;
   stats_.threadsPerExecutor = options_.threadsPerExecutor;
   stats_.batchSizeCounts.assign(maxBatch_ + 1, 0);
@@ -147,6 +148,8 @@ ExecutorStats Executor::stats() const {
   std::lock_guard<std::mutex> lock(statsMutex_);
   ExecutorStats snapshot = stats_;
   snapshot.queued = queue_.waiting();
+  snapshot.firstAudioWaiting = firstAudio_.waiting();
+  snapshot.firstAudioShortened = firstAudio_.shortened();
   return snapshot;
 }
 

@@ -16,6 +16,7 @@
 #include "core/BatchRunner.h"
 #include "core/ExecutorStats.h"
 #include "core/ExitGuard.h"
+#include "core/FirstAudioPolicy.h"
 #include "core/InferenceJob.h"
 #include "core/KModel.h"
 
@@ -28,6 +29,7 @@ struct ExecutorOptions {
   WhenFull whenFull = WhenFull::kWait;
   size_t batchMaxSize = 8;                 // 1 disables batching
   std::chrono::microseconds batchWindow{0};  // how long a job may wait for company
+  FirstAudioOptions firstAudio;              // first chunks of a crowd of streams
 };
 
 class Executor : private PassObserver {
@@ -49,6 +51,8 @@ class Executor : private PassObserver {
   void shutdown();
 
   ExecutorStats stats() const;
+  // The streams' rule for first audio under a crowd (the streams of this executor share it).
+  FirstAudioPolicy& firstAudio() { return firstAudio_; }
   const KModel& model() const { return *model_; }
   const std::shared_ptr<const KModel>& sharedModel() const { return model_; }
   const ExecutorOptions& options() const { return options_; }
@@ -64,6 +68,7 @@ class Executor : private PassObserver {
   size_t maxBatch_;
   BatchRunner runner_;
   BatchQueue queue_;
+  FirstAudioPolicy firstAudio_;
   std::vector<std::thread> threads_;
   std::mutex shutdownMutex_;
   bool shutDown_ = false;

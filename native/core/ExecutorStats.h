@@ -18,6 +18,8 @@ struct ExecutorStats {
   std::vector<uint64_t> batchSizeCounts;  // [n] = predict passes with n requests
   double predictSeconds = 0, decodeSeconds = 0;
   double audioSeconds = 0;                // audio produced
+  size_t firstAudioWaiting = 0;           // streams waiting for their first audio now
+  uint64_t firstAudioShortened = 0;       // first chunks cut to the crowded budget (FirstAudioPolicy)
 };
 
 }  // namespace kokoro

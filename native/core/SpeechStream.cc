@@ -17,6 +17,7 @@ SpeechStream::SpeechStream(SpeechStreamOptions options)
     : options_(std::move(options)),
       maxTokens_(static_cast<size_t>(limits::maxTokensAt(options_.speed))),
       budget_(options_.firstChunkTokens, maxTokens_),
+      firstAudioTicket_(options_.executor->firstAudio().enter()),
       queue_(options_.lookahead) {}
 
 std::optional<std::pair<TextPiece, TextPiece>> SpeechStream::cutToBudget(const TextPiece& piece, size_t tokens,
@@ -51,6 +52,11 @@ std::optional<InferenceResult> SpeechStream::synthesize(InferenceRequest&& reque
 }
 
 void SpeechStream::run(const std::function<void(SpeechChunk&&)>& deliver) {
+  // A stream that ends (done, cancelled or failed) no longer waits for first audio.
+  struct ReleaseOnExit {
+    FirstAudioPolicy::Ticket& ticket;
+    ~ReleaseOnExit() { ticket.release(); }
+  } releaseOnExit{firstAudioTicket_};
   TextChunker chunker(options_.text);
   // Pieces whose phonemes were too long come back here, split in two; the head goes first.
   std::vector<TextPiece> pending;
@@ -71,6 +77,10 @@ void SpeechStream::run(const std::function<void(SpeechChunk&&)>& deliver) {
     std::string phonemes = std::move(phonemized.phonemes);
     const size_t tokens = options_.executor->model().tokenCount(phonemes);
     if (tokens == 0) continue;  // nothing pronounceable (symbols only): no chunk
+    if (index == 0 && !firstBudgetChosen_) {
+      firstBudgetChosen_ = true;
+      if (budget_.fastStart()) budget_.limitFirstChunk(options_.executor->firstAudio().firstChunkTokens(budget_.tokensFor(0)));
+    }
     if (auto halves = cutToBudget(piece, tokens, index)) {
       pending.push_back(std::move(halves->second));
       pending.push_back(std::move(halves->first));
@@ -90,6 +100,7 @@ void SpeechStream::run(const std::function<void(SpeechChunk&&)>& deliver) {
     if (options_.seed) request.seed = *options_.seed + index;
     auto result = synthesize(std::move(request), index == 0 ? JobPriority::kFirstAudio : JobPriority::kLaterAudio);
     if (!result) return;
+    firstAudioTicket_.release();
     SpeechChunk chunk;
     chunk.result = std::move(*result);
     chunk.index = index++;

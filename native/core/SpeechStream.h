@@ -15,6 +15,7 @@
 
 #include "core/ChunkBudget.h"
 #include "core/Executor.h"
+#include "core/FirstAudioPolicy.h"
 #include "core/KModel.h"
 #include "core/PhonemizedText.h"
 #include "core/StreamQueue.h"
@@ -67,6 +68,10 @@ class SpeechStream {
   SpeechStreamOptions options_;
   size_t maxTokens_;  // the most one inference takes at the stream's speed
   ChunkBudget budget_;
+  // Counts this stream among those waiting for first audio until its first chunk is made; the
+  // first chunk's budget is chosen once, when its text is first phonemized.
+  FirstAudioPolicy::Ticket firstAudioTicket_;
+  bool firstBudgetChosen_ = false;
   StreamQueue queue_;
   std::atomic<size_t> produced_{0};
 };

@@ -75,6 +75,8 @@ ExecutorOptions readExecutorOptions(const Napi::Object& options) {
   Napi::Value window = spec.Get("batchWindowMs");
   if (!window.IsNumber()) throw KokoroError(codes::kInvalidArgument, "option 'batchWindowMs' must be a number");
   executor.batchWindow = std::chrono::microseconds(static_cast<int64_t>(window.As<Napi::Number>().DoubleValue() * 1000.0));
+  executor.firstAudio.crowd = static_cast<size_t>(requireInteger(spec, "firstAudioCrowd"));
+  executor.firstAudio.crowdedTokens = static_cast<size_t>(requireInteger(spec, "firstAudioCrowdedTokens"));
   if (executor.executors < 1 || executor.threadsPerExecutor < 1 || executor.maxQueue < 1 || executor.batchMaxSize < 1) {
     throw KokoroError(codes::kInvalidArgument, "executor options must be positive");
   }
@@ -102,6 +104,10 @@ Napi::Value toJs(Napi::Env env, const ExecutorStats& stats) {
   stages.Set("decode", number(stats.decodeSeconds));
   out.Set("stageSeconds", stages);
   out.Set("audioSeconds", number(stats.audioSeconds));
+  Napi::Object firstAudio = Napi::Object::New(env);
+  firstAudio.Set("waiting", number(static_cast<double>(stats.firstAudioWaiting)));
+  firstAudio.Set("shortened", number(static_cast<double>(stats.firstAudioShortened)));
+  out.Set("firstAudio", firstAudio);
   return out;
 }
 
