@@ -2,12 +2,12 @@
 // Where the time to first audio of N concurrent streams goes: N streams of a long text start at
 // once (first chunk only, full-size random model); prints when each first chunk arrived and
 // how the executor's queue evolved meanwhile (queued / running / completed / passes, sampled
-// every 25 ms, one line per change), per batch.maxSize and firstAudio.crowd (0: the crowd rule
+// every 25 ms, one line per change), per executor layout, batch.maxSize and firstAudio.crowd (0: the crowd rule
 // off), the configurations alternated repeat by repeat (ratios are what a shared machine can
 // show); ends with each configuration's median and last first chunk against the first one's.
 //
 //   node bench/first-audio-timeline.mjs [--streams 8] [--repeats 2] [--batch 1,8] [--layout 1x2]
-//        [--crowd 0,3] [--crowded-tokens 8] [--quiet]
+//        [--crowd 0,3] [--crowded-tokens 8] [--quiet]     (--layout takes a list too: 1x2,2x1)
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,7 +24,6 @@ const { values } = parseArgs({
     quiet: { type: 'boolean', default: false },
   },
 });
-const [executors, threads] = values.layout.split('x').map(Number);
 const weights = ensureFullModel();
 if (!weights) throw new Error('needs ../shared and python3 with torch to make the full-size random checkpoint');
 const config = join(sharedDir, 'kokoro-v1_0', 'config.json');
@@ -33,13 +32,14 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const crowdedTokens = Number(values['crowded-tokens']);
 const configs = [];
-for (const maxSize of values.batch.split(',').map(Number)) {
-  for (const crowd of values.crowd.split(',').map(Number)) {
+for (const layout of values.layout.split(',')) {
+  const [executors, threads] = layout.split('x').map(Number);
+  for (const maxSize of values.batch.split(',').map(Number)) for (const crowd of values.crowd.split(',').map(Number)) {
     const manager = new ModelManager({ modelsDir: makeBenchModelsDir(config, weights), device: 'cpu', executors, threads,
       batch: { maxSize, windowMs: 0 }, firstAudio: { crowd, crowdedTokens } });
     const model = await manager.getModel('v1.0');
     await model.synthesize('Warm up, then go.', { voice: 'af_heart', lang: 'a' });
-    configs.push({ name: `batch.maxSize ${maxSize}, crowd ${crowd || 'off'}`, manager, model, medians: [], lasts: [], shortened: 0, tokens: [] });
+    configs.push({ name: `${layout}, batch.maxSize ${maxSize}, crowd ${crowd || 'off'}`, manager, model, medians: [], lasts: [], shortened: 0, tokens: [] });
   }
 }
 for (let repeat = 0; repeat < Number(values.repeats); repeat++) {
