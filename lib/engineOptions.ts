@@ -28,8 +28,9 @@ export interface BatchOptions {
 export interface FirstAudioOptions {
   /**
    * Streams waiting for their first audio (the new one included) from which first chunks are
-   * shortened; 0 turns the rule off. Defaults to 3 on the CPU and 0 on CUDA, where first chunks
-   * share a batched pass.
+   * shortened; 0 (the default) turns the rule off. Off by default because a stream's chunks, and
+   * so its audio for a given seed, then depend on how many other streams started with it; 3
+   * suits a CPU server with many listeners (BENCHMARKS.md).
    */
   crowd?: number;
   /** Phoneme tokens of a crowded stream's first chunk (about one word). Defaults to 8. */
@@ -101,7 +102,7 @@ export function resolveEngineOptions(options: EngineOptions, onGpu = false, cpus
   if (typeof firstAudio !== 'object' || firstAudio === null) {
     throw new KokoroError(ErrorCode.InvalidArgument, 'firstAudio must be an object { crowd?, crowdedTokens? }');
   }
-  const firstAudioCrowd = checkInteger('firstAudio.crowd', firstAudio.crowd ?? (onGpu ? 0 : 3), 0, 1_000_000);
+  const firstAudioCrowd = checkInteger('firstAudio.crowd', firstAudio.crowd ?? 0, 0, 1_000_000);
   const firstAudioCrowdedTokens = checkInteger('firstAudio.crowdedTokens', firstAudio.crowdedTokens ?? 8, 1, limits().maxTokens);
   return { executors, threads, maxQueue, whenFull, batchMaxSize, batchWindowMs, firstAudioCrowd, firstAudioCrowdedTokens };
 }

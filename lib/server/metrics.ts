@@ -64,6 +64,8 @@ export class ServerMetrics {
         }
         this.set({ stat: 'predictSeconds' }, stats.stageSeconds.predict);
         this.set({ stat: 'decodeSeconds' }, stats.stageSeconds.decode);
+        this.set({ stat: 'firstAudioWaiting' }, stats.firstAudio.waiting);
+        this.set({ stat: 'firstAudioShortened' }, stats.firstAudio.shortened);
       },
     });
   }

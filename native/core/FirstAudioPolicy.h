@@ -16,7 +16,7 @@
 namespace kokoro {
 
 struct FirstAudioOptions {
-  size_t crowd = 3;          // streams waiting for first audio (this one included); 0: rule off
+  size_t crowd = 0;          // streams waiting for first audio (this one included); 0: rule off
   size_t crowdedTokens = 8;  // a crowded stream's first-chunk budget (phoneme tokens)
 };
 
