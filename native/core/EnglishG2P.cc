@@ -256,7 +256,7 @@ std::optional<std::string> EnglishG2P::stemS(const std::string& word, const std:
   }
   const auto phonemes = lookup(stem, tag, stress, near, context);
   if (!phonemes || phonemes->empty()) return std::nullopt;
-  return sForm(*phonemes, british_);
+  return sForm(inflectedStem(*phonemes, stem, british_), british_);
 }
 
 std::optional<std::string> EnglishG2P::stemEd(const std::string& word, const std::string& tag,
@@ -274,7 +274,7 @@ std::optional<std::string> EnglishG2P::stemEd(const std::string& word, const std
   }
   const auto phonemes = lookup(stem, tag, stress, near, context);
   if (!phonemes || phonemes->empty()) return std::nullopt;
-  return edForm(*phonemes, british_);
+  return edForm(inflectedStem(*phonemes, stem, british_), british_);
 }
 
 std::optional<std::string> EnglishG2P::stemIng(const std::string& word, const std::string& tag,
@@ -304,7 +304,7 @@ std::optional<std::string> EnglishG2P::stemIng(const std::string& word, const st
   }
   const auto phonemes = lookup(stem, tag, stress, near, context);
   if (!phonemes || phonemes->empty()) return std::nullopt;
-  return ingForm(*phonemes, stem, word, british_);
+  return ingForm(inflectedStem(*phonemes, stem, british_), stem, word, british_);
 }
 
 std::optional<std::string> EnglishG2P::getWord(std::string word, const std::string& tag,

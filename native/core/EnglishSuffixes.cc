@@ -12,8 +12,6 @@ constexpr char32_t kSyllabic = U'ᵊ';
 constexpr char32_t kLong = U'ː';
 // Vowels after which an American /t/ before a vowel becomes a flap.
 constexpr std::u32string_view kFlapVowels = U"AIOWYiuæɑəɛɪɹʊʌ";
-// Vowels that are never reduced: diphthongs and the short full vowels (long ones carry ː).
-constexpr std::u32string_view kFullVowels = U"AIOQWYaɒɛʌæɑɔ";
 
 bool in(char32_t cp, std::u32string_view set) { return set.find(cp) != std::u32string_view::npos; }
 bool isVowelLetter(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'; }
@@ -31,48 +29,36 @@ std::string encode(const std::u32string& s) {
 // (the e drops: bottle, bottling), the l becomes the onset of -ing, except after t and s, where
 // the syllabic l stays (settling, hustling; /tl/ begins no English syllable). American keeps the
 // syllabic l (crumbling kɹˈʌmbᵊlɪŋ): the hand-written American lexicon does so for 72 of 84 such
-// -ing forms, the British one drops it (BENCHMARKS.md). A syllabic n spelled with its own vowel
-// (gladden, wagon) becomes ə + n, the vowel the spelling shows.
+// -ing forms, the British one drops it (BENCHMARKS.md); an American stem written with a full ə l
+// after a consonant and spelled consonant + le (gamble ɡˈæmbəl) takes the syllabic l too, as the
+// hand-written forms do (gambling ɡˈæmbᵊlɪŋ). An American syllabic n spelled with its own vowel
+// (gladden, wagon) becomes ə + n, the vowel the spelling shows; the British hand-written forms
+// keep it syllabic (gardening ɡˈɑːdᵊnɪŋ).
 void resyllabify(std::u32string& s, std::string_view stemSpelling, bool british) {
-  if (s.size() < 3 || s[s.size() - 2] != kSyllabic) return;
+  if (s.size() < 3) return;
   const bool consonantLe = stemSpelling.size() >= 3 && endsWith(stemSpelling, "le") &&
                            !isVowelLetter(stemSpelling[stemSpelling.size() - 3]);
   const char32_t before = s[s.size() - 3];
+  if (!british && consonantLe && s.back() == U'l' && s[s.size() - 2] == U'ə' && !isEnglishVowel(before) &&
+      before != kPrimary && before != kSecondary) {
+    s[s.size() - 2] = kSyllabic;
+    return;
+  }
+  if (s[s.size() - 2] != kSyllabic) return;
   if (s.back() == U'l' && consonantLe) {
     if (british && !in(before, U"tTɾs")) s.erase(s.size() - 2, 1);
-  } else if (s.back() == U'n' && !consonantLe) {
+  } else if (s.back() == U'n' && !consonantLe && !british) {
     s[s.size() - 2] = U'ə';
   }
 }
 
-// British rhythm: a final full vowel (abbreviate, analyse, videotape) at least two syllables
-// after the main stress takes a secondary stress once -ing follows it; right after the main
-// stress (gyrate, downgrade) it stays unstressed.
-void rhythmicStress(std::u32string& s) {
-  size_t last = std::u32string::npos;
-  for (size_t i = s.size(); i-- > 0;) {
-    if (isEnglishVowel(s[i])) {
-      last = i;
-      break;
-    }
-  }
-  if (last == std::u32string::npos || last == 0) return;
-  const bool full = in(s[last], kFullVowels) || (last + 1 < s.size() && s[last + 1] == kLong);
-  const char32_t before = s[last - 1];
-  if (!full || isEnglishVowel(before) || before == kPrimary || before == kSecondary) return;
-  const size_t primary = s.rfind(kPrimary, last);
-  if (primary == std::u32string::npos) return;
-  int syllables = 0;
-  bool inVowel = false;
-  for (size_t i = primary + 1; i < last; ++i) {
-    const bool vowel = isEnglishVowel(s[i]);
-    if (vowel && !inVowel) ++syllables;
-    inVowel = vowel || (inVowel && s[i] == kLong);
-  }
-  if (syllables >= 2) s.insert(last, 1, kSecondary);
-}
-
 }  // namespace
+
+std::string inflectedStem(const std::string& stemPhonemes, std::string_view stemSpelling, bool british) {
+  const bool unPrefix = stemSpelling.size() >= 5 && stemSpelling.substr(0, 2) == "un";
+  if (british || !unPrefix || stemPhonemes.rfind("ʌn", 0) != 0) return stemPhonemes;
+  return "ˌ" + stemPhonemes;
+}
 
 std::string sForm(const std::string& stemPhonemes, bool british) {
   const std::u32string s = decodeUtf8(stemPhonemes);
@@ -117,8 +103,10 @@ std::optional<std::string> ingForm(const std::string& stemPhonemes, std::string_
     // A centring diphthong spelled with r links to the vowel with ɹ (hear, hearing).
     const bool centring = s.size() >= 2 && s.back() == U'ə' && in(s[s.size() - 2], U"ɪʊ");
     if (centring && endsWith(word, "ring")) return encode(s) + "ɹɪŋ";
-    if (s.back() == U'ə' || s.back() == kLong) return std::nullopt;
-    rhythmicStress(s);
+    // A long vowel links through ɹ where the spelling has an r (adoring, swearing), else directly
+    // (viewing, skiing); misaki leaves both to espeak-ng.
+    if (s.back() == kLong) return encode(s) + (endsWith(word, "ring") ? "ɹɪŋ" : "ɪŋ");
+    if (s.back() == U'ə') return std::nullopt;
   } else if (s.size() > 1 && s.back() == U't' && in(s[s.size() - 2], kFlapVowels)) {
     s.back() = U'ɾ';
   }

@@ -1,9 +1,9 @@
 // Inflected forms (-s, -ed, -ing) of a stem the lexicon knows, from the stem's phonemes: the
 // official front end's voicing and vowel rules (the American flap, no British -ing after a final
-// ə or ː), and for -ing what adding a syllable does to the end of the stem: a syllabic n (and a
-// British syllabic l) stops being syllabic, a British centring diphthong links with r, and a
-// British full vowel two syllables after the main stress takes a secondary stress. How the -ing
-// rules were found and what they gain: BENCHMARKS.md, "English front end".
+// ə), and for -ing what adding a syllable does to the end of the stem: an American syllabic n
+// and a British syllabic l stop being syllabic, a British centring diphthong or long vowel links
+// with r where the spelling has one; and the secondary stress of an American un-. How the rules
+// were found and what they gain: BENCHMARKS.md, "English front end".
 #pragma once
 
 #include <optional>
@@ -11,6 +11,11 @@
 #include <string_view>
 
 namespace kokoro {
+
+// The stem's phonemes as an inflected form starts them. American: a stem spelled un- whose
+// reading begins with an unstressed ʌn (the machine-made readings) takes the secondary stress
+// the hand-written lexicon gives un- (unblushing ˌʌnblˈʌʃɪŋ; 2,204 of its 2,401 un- words).
+std::string inflectedStem(const std::string& stemPhonemes, std::string_view stemSpelling, bool british);
 
 std::string sForm(const std::string& stemPhonemes, bool british);
 std::string edForm(const std::string& stemPhonemes, bool british);

@@ -154,24 +154,45 @@ describe('morphology for words the lexicon lacks', () => {
     expect(await withLexicon('wreathing', { wreath: 'ɹˈiθ' })).toBe('ɹˈiθɪŋ');
   });
 
-  it('-ing turns a syllabic n written with its own vowel into ə + n', async () => {
+  it('-ing turns an American syllabic n written with its own vowel into ə + n; British keeps it syllabic', async () => {
     expect(await withLexicon('softening', { soften: 'sˈɔfᵊn' })).toBe('sˈɔfənɪŋ');
-    expect(await withLexicon('softening', { soften: 'sˈɒfᵊn' }, {}, true)).toBe('sˈɒfənɪŋ');
+    expect(await withLexicon('softening', { soften: 'sˈɒfᵊn' }, {}, true)).toBe('sˈɒfᵊnɪŋ');
     expect(await withLexicon('softens', { soften: 'sˈɔfᵊn' })).toBe('sˈɔfᵊnz');
   });
 
-  it('British -ing: a final full vowel two syllables after the main stress gains a secondary stress', async () => {
-    const stems = { educate: 'ˈɛdjʊkAt', organise: 'ˈɔːɡənIz', update: 'ˈʌpdAt', translate: 'tɹanslˈAt' };
-    expect(await withLexicon('educating organising updating translating', stems, {}, true))
-      .toBe('ˈɛdjʊkˌAtɪŋ ˈɔːɡənˌIzɪŋ ˈʌpdAtɪŋ tɹanslˈAtɪŋ');
-    // American stems carry their own secondary stress; an unmarked one is left as it is.
-    expect(await withLexicon('educating organizing', { educate: 'ˈɛʤəkAt', organize: 'ˈɔɹɡənˌIz' }))
-      .toBe('ˈɛʤəkATɪŋ ˈɔɹɡənˌIzɪŋ');
+  it('American -ing makes a full ə l after a consonant, spelled consonant + le, syllabic', async () => {
+    const stems = { gamble: 'ɡˈæmbəl', sparkle: 'spˈɑɹkəl', travel: 'tɹˈævəl', idle: 'ˈIdəl' };
+    expect(await withLexicon('gambling sparkling traveling idling', stems))
+      .toBe('ɡˈæmbᵊlɪŋ spˈɑɹkᵊlɪŋ tɹˈævəlɪŋ ˈIdᵊlɪŋ');
+    // Only -ing adds the vowel that the l becomes syllabic before; British keeps its rule.
+    expect(await withLexicon('gambles gambled', stems)).toBe('ɡˈæmbəlz ɡˈæmbəld');
+    expect(await withLexicon('gambling', { gamble: 'ɡˈambəl' }, {}, true)).toBe('ɡˈambəlɪŋ');
   });
 
-  it('British -ing links a centring diphthong spelled with r through ɹ', async () => {
+  it('British -ing adds no rhythmic secondary stress to the stem', async () => {
+    const stems = { educate: 'ˈɛdjʊkAt', organise: 'ˈɔːɡənIz', update: 'ˈʌpdAt', translate: 'tɹanslˈAt' };
+    expect(await withLexicon('educating organising updating translating', stems, {}, true))
+      .toBe('ˈɛdjʊkAtɪŋ ˈɔːɡənIzɪŋ ˈʌpdAtɪŋ tɹanslˈAtɪŋ');
+    // A stem's own secondary stress stays, in both dialects.
+    expect(await withLexicon('organizing', { organize: 'ˈɔɹɡənˌIz' })).toBe('ˈɔɹɡənˌIzɪŋ');
+    expect(await withLexicon('organising', { organise: 'ˈɔːɡənˌIz' }, {}, true)).toBe('ˈɔːɡənˌIzɪŋ');
+  });
+
+  it('British -ing links a centring diphthong or a long vowel through ɹ where the spelling has an r', async () => {
     expect(await withLexicon('steering enduring', { steer: 'stˈɪə', endure: 'ɪndjˈʊə' }, {}, true))
       .toBe('stˈɪəɹɪŋ ɪndjˈʊəɹɪŋ');
+    const long = { adore: 'ədˈɔː', star: 'stˈɑː', view: 'vjˈuː', ski: 'skˈiː' };
+    expect(await withLexicon('adoring starring viewing skiing', long, {}, true))
+      .toBe('ədˈɔːɹɪŋ stˈɑːɹɪŋ vjˈuːɪŋ skˈiːɪŋ');
+  });
+
+  it('American inflected forms give an unstressed un- of the stem a secondary stress', async () => {
+    const stems = { unblush: 'ʌnblˈʌʃ', unhallow: 'ʌnhˈælO', unfurl: 'ʌnfˈɜɹl', unfold: 'ˌʌnfˈOld', under: 'ˈʌndəɹ' };
+    expect(await withLexicon('unblushing unhallowed unfurls unfolding unders', {}, stems))
+      .toBe('ˌʌnblˈʌʃɪŋ ˌʌnhˈælOd ˌʌnfˈɜɹlz ˌʌnfˈOldɪŋ ˈʌndəɹz');
+    // The lexicon's own reading of an un- word is kept as written; British leaves the stem alone.
+    expect(await withLexicon('unblush', {}, stems)).toBe('ʌnblˈʌʃ');
+    expect(await withLexicon('unblushing', {}, { unblush: 'ʌnblˈʌʃ' }, true)).toBe('ʌnblˈʌʃɪŋ');
   });
 
   it("-'s possessives, plural possessives and curly apostrophes", async () => {
