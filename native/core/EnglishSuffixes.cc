@@ -56,8 +56,11 @@ void resyllabify(std::u32string& s, std::string_view stemSpelling, bool british)
 
 std::string inflectedStem(const std::string& stemPhonemes, std::string_view stemSpelling, bool british) {
   const bool unPrefix = stemSpelling.size() >= 5 && stemSpelling.substr(0, 2) == "un";
-  if (british || !unPrefix || stemPhonemes.rfind("ʌn", 0) != 0) return stemPhonemes;
-  return "ˌ" + stemPhonemes;
+  if (!unPrefix) return stemPhonemes;
+  std::string stem = stemPhonemes;
+  if (stem.rfind("ʌŋ", 0) == 0) stem.replace(0, std::string("ʌŋ").size(), "ʌn");
+  if (british || stem.rfind("ʌn", 0) != 0) return stem;
+  return "ˌ" + stem;
 }
 
 std::string sForm(const std::string& stemPhonemes, bool british) {
@@ -70,6 +73,12 @@ std::string sForm(const std::string& stemPhonemes, bool british) {
 
 std::string edForm(const std::string& stemPhonemes, bool british) {
   std::u32string s = decodeUtf8(stemPhonemes);
+  // British: a syllabic l after a consonant other than t or d closes the syllable before -ed
+  // (tumbled tˈʌmbld, channeled ʧˈanld), as the hand-written British forms write it.
+  if (british && s.size() >= 3 && s.back() == U'l' && s[s.size() - 2] == kSyllabic && !in(s[s.size() - 3], U"tdTɾ")) {
+    s.erase(s.size() - 2, 1);
+    return encode(s) + "d";
+  }
   const char32_t last = s.empty() ? 0 : s.back();
   if (in(last, U"pkfθʃsʧ")) return stemPhonemes + "t";
   if (last == U'd') return stemPhonemes + (british ? "ɪ" : "ᵻ") + "d";

@@ -2,8 +2,9 @@
 // official front end's voicing and vowel rules (the American flap, no British -ing after a final
 // ə), and for -ing what adding a syllable does to the end of the stem: an American syllabic n
 // and a British syllabic l stop being syllabic, a British centring diphthong or long vowel links
-// with r where the spelling has one; and the secondary stress of an American un-. How the rules
-// were found and what they gain: BENCHMARKS.md, "English front end".
+// with r where the spelling has one; a British syllabic l closes before -ed; and un- keeps its n
+// (American: with a secondary stress). How the rules were found and what they gain:
+// BENCHMARKS.md, "English front end".
 #pragma once
 
 #include <optional>
@@ -12,9 +13,11 @@
 
 namespace kokoro {
 
-// The stem's phonemes as an inflected form starts them. American: a stem spelled un- whose
-// reading begins with an unstressed ʌn (the machine-made readings) takes the secondary stress
-// the hand-written lexicon gives un- (unblushing ˌʌnblˈʌʃɪŋ; 2,204 of its 2,401 un- words).
+// The stem's phonemes as an inflected form starts them. A stem spelled un- read with an
+// unstressed ʌŋ (the machine-made readings assimilate before k, ɡ) keeps ʌn, as the hand-written
+// lexicons do (339 of 340 British, every American such word); in American the unstressed ʌn
+// takes the secondary stress the hand-written lexicon gives un- (unblushing ˌʌnblˈʌʃɪŋ; 2,204 of
+// its 2,401 un- words).
 std::string inflectedStem(const std::string& stemPhonemes, std::string_view stemSpelling, bool british);
 
 std::string sForm(const std::string& stemPhonemes, bool british);

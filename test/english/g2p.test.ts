@@ -138,8 +138,8 @@ describe('morphology for words the lexicon lacks', () => {
     const gb = { hobble: 'hˈɒbᵊl', tickle: 'tˈɪkᵊl', bottle: 'bˈɒtᵊl', nestle: 'nˈɛsᵊl', quarrel: 'kwˈɒɹᵊl' };
     expect(await withLexicon('hobbling tickling bottling nestling quarrelling', gb, {}, true))
       .toBe('hˈɒblɪŋ tˈɪklɪŋ bˈɒtᵊlɪŋ nˈɛsᵊlɪŋ kwˈɒɹᵊlɪŋ');
-    // -s and -ed add no vowel: the l stays syllabic.
-    expect(await withLexicon('hobbles hobbled', gb, {}, true)).toBe('hˈɒbᵊlz hˈɒbᵊld');
+    // -s adds no vowel: the l stays syllabic.
+    expect(await withLexicon('hobbles', gb, {}, true)).toBe('hˈɒbᵊlz');
   });
 
   it('-ing takes the silent-e stem where the spelling points to it, when the lexicon has both', async () => {
@@ -186,13 +186,23 @@ describe('morphology for words the lexicon lacks', () => {
       .toBe('ədˈɔːɹɪŋ stˈɑːɹɪŋ vjˈuːɪŋ skˈiːɪŋ');
   });
 
-  it('American inflected forms give an unstressed un- of the stem a secondary stress', async () => {
-    const stems = { unblush: 'ʌnblˈʌʃ', unhallow: 'ʌnhˈælO', unfurl: 'ʌnfˈɜɹl', unfold: 'ˌʌnfˈOld', under: 'ˈʌndəɹ' };
+  it('British -ed closes a syllabic l after a consonant other than t or d', async () => {
+    const stems = { tumble: 'tˈʌmbᵊl', channel: 'ʧˈanᵊl', startle: 'stˈɑːtᵊl', handle: 'hˈandᵊl' };
+    expect(await withLexicon('tumbled channeled startled handled', stems, {}, true))
+      .toBe('tˈʌmbld ʧˈanld stˈɑːtᵊld hˈandᵊld');
+    expect(await withLexicon('tumbled', { tumble: 'tˈʌmbᵊl' })).toBe('tˈʌmbᵊld');
+  });
+
+  it('inflected forms read un- with n before k and ɡ, and in American with a secondary stress', async () => {
+    const stems = { unblush: 'ʌnblˈʌʃ', unhallow: 'ʌnhˈælO', unfurl: 'ʌnfˈɜɹl', unfold: 'ˌʌnfˈOld', under: 'ˈʌndəɹ',
+      unclamp: 'ʌŋklˈæmp', ungird: 'ʌŋɡˈɜɹd', uncle: 'ˈʌŋkəl' };
     expect(await withLexicon('unblushing unhallowed unfurls unfolding unders', {}, stems))
       .toBe('ˌʌnblˈʌʃɪŋ ˌʌnhˈælOd ˌʌnfˈɜɹlz ˌʌnfˈOldɪŋ ˈʌndəɹz');
-    // The lexicon's own reading of an un- word is kept as written; British leaves the stem alone.
-    expect(await withLexicon('unblush', {}, stems)).toBe('ʌnblˈʌʃ');
-    expect(await withLexicon('unblushing', {}, { unblush: 'ʌnblˈʌʃ' }, true)).toBe('ʌnblˈʌʃɪŋ');
+    expect(await withLexicon('unclamping ungirded uncles', {}, stems)).toBe('ˌʌnklˈæmpɪŋ ˌʌnɡˈɜɹdᵻd ˈʌŋkəlz');
+    // The lexicon's own reading of an un- word is kept as written; British changes only the ŋ.
+    expect(await withLexicon('unclamp', {}, stems)).toBe('ʌŋklˈæmp');
+    expect(await withLexicon('unblushing unclamping', {}, { unblush: 'ʌnblˈʌʃ', unclamp: 'ʌŋklˈamp' }, true))
+      .toBe('ʌnblˈʌʃɪŋ ʌnklˈampɪŋ');
   });
 
   it("-'s possessives, plural possessives and curly apostrophes", async () => {
