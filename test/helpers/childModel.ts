@@ -18,7 +18,7 @@ export function runWithTinyModel<T>(body: string, timeoutMs: number): T {
       ${body}
     })().catch((e) => { console.error(e); process.exit(3); });`;
   const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: timeoutMs });
-  expect(run.signal).toBeNull();
+  expect(run.signal, run.stderr).toBeNull(); // stderr says why a child died
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   return JSON.parse(run.stdout.trim()) as T;

@@ -30,7 +30,7 @@ function readAll(files: Record<string, Buffer>): Record<string, { code?: string;
       console.log(JSON.stringify(out));
     })();`;
   const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 120_000, maxBuffer: 1 << 26 });
-  expect(run.signal).toBeNull();
+  expect(run.signal, run.stderr).toBeNull();
   expect(run.status).toBe(0);
   const results = JSON.parse(run.stdout) as Record<string, { code?: string; message?: string; rows?: number }>;
   for (const [name, result] of Object.entries(results)) {

@@ -22,6 +22,14 @@ function leakBlocks(text) {
     .map((b) => b.split(/\n\s*\n/)[0]);
 }
 
+/**
+ * The lines of a leak report: its frame, header, summary and separator lines. A log line of any
+ * other shape is the sanitizer saying something else (its own fatal error, a failed internal
+ * CHECK, a tracer that caught a signal): such a process aborted (abort_on_error) without an error
+ * of the two kinds above, and the run must say why instead of showing a bare SIGABRT.
+ */
+const LEAK_REPORT_LINE = /^\s*$|^\s+#\d+ |^=+$|^==\d+==ERROR: LeakSanitizer: detected memory leaks$|^(Direct|Indirect) leak of |^SUMMARY: AddressSanitizer: \d+ byte\(s\) leaked/;
+
 /** Errors (one line each, with the log file) and the count of leaks that are not ours. */
 export function readSanitizerLogs(dir) {
   const findings = [];
@@ -30,8 +38,11 @@ export function readSanitizerLogs(dir) {
   const logs = readdirSync(dir);
   for (const name of logs) {
     const text = readFileSync(join(dir, name), 'utf8');
-    for (const error of text.matchAll(/ERROR: AddressSanitizer: .*|runtime error: .*/g)) {
-      findings.push(`${name}: ${error[0]}`);
+    const errors = [...text.matchAll(/ERROR: AddressSanitizer: .*|runtime error: .*/g)];
+    for (const error of errors) findings.push(`${name}: ${error[0]}`);
+    const unexplained = text.split('\n').filter((line) => !LEAK_REPORT_LINE.test(line));
+    if (!errors.length && unexplained.length) {
+      findings.push(`${name}: sanitizer output that is neither an error report nor a leak report:\n    ${unexplained.slice(0, 8).join('\n    ')}`);
     }
     for (const block of leakBlocks(text)) {
       if (OUR_FRAME.test(block) && !NODE_ALLOCATED.test(block)) findings.push(`${name}: ${block.split('\n').slice(0, 12).join('\n    ')}`);

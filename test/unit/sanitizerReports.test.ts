@@ -49,6 +49,16 @@ describe('reading the sanitizer logs', () => {
     expect(findings.join('\n')).toMatch(/signed integer overflow/);
   });
 
+  it('fails a log that is neither an error nor a leak report (the sanitizer\'s own fatal error aborts the process)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kokoro-san-'));
+    writeFileSync(join(dir, 'asan.4545'), `${leakReport}==4545==LeakSanitizer has encountered a fatal error.\n`);
+    writeFileSync(join(dir, 'asan.4646'), leakReport);
+    const { findings, foreignLeaks } = readSanitizerLogs(dir);
+    expect(foreignLeaks).toBe(4);
+    expect(findings.filter((f: string) => f.startsWith('asan.4545:') && /fatal error/.test(f))).toHaveLength(1);
+    expect(findings.filter((f: string) => /neither an error report nor a leak report/.test(f))).toHaveLength(1);
+  });
+
   it('finds nothing in a run without logs', () => {
     expect(readSanitizerLogs(join(tmpdir(), 'kokoro-san-missing'))).toEqual({ findings: [], foreignLeaks: 0, logs: 0 });
   });
