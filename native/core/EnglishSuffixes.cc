@@ -52,6 +52,16 @@ void resyllabify(std::u32string& s, std::string_view stemSpelling, bool british)
   }
 }
 
+// British: a final unstressed i (party, trolley) is written ɪ before -s and -ed (trolleyed), as
+// the hand-written British lexicon writes 43 of 46 such -ies/-eys and 52 of 56 -ied/-eyed words.
+bool laxFinalI(std::u32string& s, bool british) {
+  if (!british || s.size() < 2 || s.back() != U'i' || s[s.size() - 2] == kPrimary || s[s.size() - 2] == kSecondary) {
+    return false;
+  }
+  s.back() = U'ɪ';
+  return true;
+}
+
 }  // namespace
 
 std::string inflectedStem(const std::string& stemPhonemes, std::string_view stemSpelling, bool british) {
@@ -64,7 +74,8 @@ std::string inflectedStem(const std::string& stemPhonemes, std::string_view stem
 }
 
 std::string sForm(const std::string& stemPhonemes, bool british) {
-  const std::u32string s = decodeUtf8(stemPhonemes);
+  std::u32string s = decodeUtf8(stemPhonemes);
+  if (laxFinalI(s, british)) return encode(s) + "z";
   const char32_t last = s.empty() ? 0 : s.back();
   if (in(last, U"ptkfθ")) return stemPhonemes + "s";
   if (in(last, U"szʃʒʧʤ")) return stemPhonemes + (british ? "ɪ" : "ᵻ") + "z";
@@ -79,6 +90,7 @@ std::string edForm(const std::string& stemPhonemes, bool british) {
     s.erase(s.size() - 2, 1);
     return encode(s) + "d";
   }
+  if (laxFinalI(s, british)) return encode(s) + "d";
   const char32_t last = s.empty() ? 0 : s.back();
   if (in(last, U"pkfθʃsʧ")) return stemPhonemes + "t";
   if (last == U'd') return stemPhonemes + (british ? "ɪ" : "ᵻ") + "d";

@@ -1,10 +1,10 @@
 // Inflected forms (-s, -ed, -ing) of a stem the lexicon knows, from the stem's phonemes: the
 // official front end's voicing and vowel rules (the American flap, no British -ing after a final
-// ə), and for -ing what adding a syllable does to the end of the stem: an American syllabic n
-// and a British syllabic l stop being syllabic, a British centring diphthong or long vowel links
-// with r where the spelling has one; a British syllabic l closes before -ed; and un- keeps its n
-// (American: with a secondary stress). How the rules were found and what they gain:
-// BENCHMARKS.md, "English front end".
+// ə), and where misaki's hand-written lexicon shows a convention: for -ing, an American syllabic
+// n and a British syllabic l stop being syllabic, and a British centring diphthong or long vowel
+// links with r where the spelling has one; before British -s/-ed a final i becomes ɪ, and before
+// -ed a syllabic l closes; un- keeps its n (American: with a secondary stress). How the rules were
+// found and what they gain: BENCHMARKS.md, "English front end".
 #pragma once
 
 #include <optional>

@@ -186,6 +186,13 @@ describe('morphology for words the lexicon lacks', () => {
       .toBe('ədˈɔːɹɪŋ stˈɑːɹɪŋ vjˈuːɪŋ skˈiːɪŋ');
   });
 
+  it('British -s and -ed write a final unstressed i as ɪ; American and -ing keep i', async () => {
+    const stems = { trolley: 'tɹˈɒli', party: 'pˈɑːti', ski: 'skˈiː' };
+    expect(await withLexicon('trolleys trolleyed parties partying skis', stems, {}, true))
+      .toBe('tɹˈɒlɪz tɹˈɒlɪd pˈɑːtɪz pˈɑːtiɪŋ skˈiːz');
+    expect(await withLexicon('trolleys trolleyed', { trolley: 'tɹˈɑli' })).toBe('tɹˈɑliz tɹˈɑlid');
+  });
+
   it('British -ed closes a syllabic l after a consonant other than t or d', async () => {
     const stems = { tumble: 'tˈʌmbᵊl', channel: 'ʧˈanᵊl', startle: 'stˈɑːtᵊl', handle: 'hˈandᵊl' };
     expect(await withLexicon('tumbled channeled startled handled', stems, {}, true))
