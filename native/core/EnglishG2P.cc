@@ -256,7 +256,7 @@ std::optional<std::string> EnglishG2P::stemS(const std::string& word, const std:
   }
   const auto phonemes = lookup(stem, tag, stress, near, context);
   if (!phonemes || phonemes->empty()) return std::nullopt;
-  return sForm(inflectedStem(*phonemes, stem, british_), british_);
+  return sForm(*phonemes, british_);
 }
 
 std::optional<std::string> EnglishG2P::stemEd(const std::string& word, const std::string& tag,
@@ -274,7 +274,7 @@ std::optional<std::string> EnglishG2P::stemEd(const std::string& word, const std
   }
   const auto phonemes = lookup(stem, tag, stress, near, context);
   if (!phonemes || phonemes->empty()) return std::nullopt;
-  return edForm(inflectedStem(*phonemes, stem, british_), british_);
+  return edForm(*phonemes, british_);
 }
 
 std::optional<std::string> EnglishG2P::stemIng(const std::string& word, const std::string& tag,
@@ -304,7 +304,7 @@ std::optional<std::string> EnglishG2P::stemIng(const std::string& word, const st
   }
   const auto phonemes = lookup(stem, tag, stress, near, context);
   if (!phonemes || phonemes->empty()) return std::nullopt;
-  return ingForm(inflectedStem(*phonemes, stem, british_), stem, word, british_);
+  return ingForm(*phonemes, stem, word, british_);
 }
 
 std::optional<std::string> EnglishG2P::getWord(std::string word, const std::string& tag,
@@ -329,7 +329,16 @@ std::optional<std::string> EnglishG2P::getWord(std::string word, const std::stri
   }
   if (auto s = stemS(word, tag, stress, near, context)) return s;
   if (auto ed = stemEd(word, tag, stress, near, context)) return ed;
-  return stemIng(word, tag, stress ? stress : std::optional<double>(0.5), near, context);
+  return stemIngOrWholeWord(word, tag, stress ? stress : std::optional<double>(0.5), near, context);
+}
+
+std::optional<std::string> EnglishG2P::stemIngOrWholeWord(const std::string& word, const std::string& tag,
+                                                          std::optional<double> stress, const Neighbours& near,
+                                                          const Context& context) const {
+  auto built = stemIng(word, tag, stress, near, context);
+  if (!built) return built;
+  std::string whole = fallback(word);
+  return soundsAlike(whole, *built) ? whole : *built;
 }
 
 std::optional<std::string> EnglishG2P::lexiconWord(std::string word, const Neighbours& near,

@@ -12,6 +12,8 @@ constexpr char32_t kSyllabic = U'ᵊ';
 constexpr char32_t kLong = U'ː';
 // Vowels after which an American /t/ before a vowel becomes a flap.
 constexpr std::u32string_view kFlapVowels = U"AIOWYiuæɑəɛɪɹʊʌ";
+// Vowels that are never reduced: diphthongs and the short full vowels (long ones carry ː).
+constexpr std::u32string_view kFullVowels = U"AIOQWYaɒɛʌæɑɔ";
 
 bool in(char32_t cp, std::u32string_view set) { return set.find(cp) != std::u32string_view::npos; }
 bool isVowelLetter(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'; }
@@ -31,9 +33,8 @@ std::string encode(const std::u32string& s) {
 // syllabic l (crumbling kɹˈʌmbᵊlɪŋ): the hand-written American lexicon does so for 72 of 84 such
 // -ing forms, the British one drops it (BENCHMARKS.md); an American stem written with a full ə l
 // after a consonant and spelled consonant + le (gamble ɡˈæmbəl) takes the syllabic l too, as the
-// hand-written forms do (gambling ɡˈæmbᵊlɪŋ). An American syllabic n spelled with its own vowel
-// (gladden, wagon) becomes ə + n, the vowel the spelling shows; the British hand-written forms
-// keep it syllabic (gardening ɡˈɑːdᵊnɪŋ).
+// hand-written forms do (gambling ɡˈæmbᵊlɪŋ). A syllabic n spelled with its own vowel (gladden,
+// wagon) becomes ə + n, the vowel the spelling shows.
 void resyllabify(std::u32string& s, std::string_view stemSpelling, bool british) {
   if (s.size() < 3) return;
   const bool consonantLe = stemSpelling.size() >= 3 && endsWith(stemSpelling, "le") &&
@@ -47,35 +48,42 @@ void resyllabify(std::u32string& s, std::string_view stemSpelling, bool british)
   if (s[s.size() - 2] != kSyllabic) return;
   if (s.back() == U'l' && consonantLe) {
     if (british && !in(before, U"tTɾs")) s.erase(s.size() - 2, 1);
-  } else if (s.back() == U'n' && !consonantLe && !british) {
+  } else if (s.back() == U'n' && !consonantLe) {
     s[s.size() - 2] = U'ə';
   }
 }
 
-// British: a final unstressed i (party, trolley) is written ɪ before -s and -ed (trolleyed), as
-// the hand-written British lexicon writes 43 of 46 such -ies/-eys and 52 of 56 -ied/-eyed words.
-bool laxFinalI(std::u32string& s, bool british) {
-  if (!british || s.size() < 2 || s.back() != U'i' || s[s.size() - 2] == kPrimary || s[s.size() - 2] == kSecondary) {
-    return false;
+// British rhythm: a final full vowel (abbreviate, analyse, videotape) at least two syllables
+// after the main stress takes a secondary stress once -ing follows it; right after the main
+// stress (gyrate, downgrade) it stays unstressed.
+void rhythmicStress(std::u32string& s) {
+  size_t last = std::u32string::npos;
+  for (size_t i = s.size(); i-- > 0;) {
+    if (isEnglishVowel(s[i])) {
+      last = i;
+      break;
+    }
   }
-  s.back() = U'ɪ';
-  return true;
+  if (last == std::u32string::npos || last == 0) return;
+  const bool full = in(s[last], kFullVowels) || (last + 1 < s.size() && s[last + 1] == kLong);
+  const char32_t before = s[last - 1];
+  if (!full || isEnglishVowel(before) || before == kPrimary || before == kSecondary) return;
+  const size_t primary = s.rfind(kPrimary, last);
+  if (primary == std::u32string::npos) return;
+  int syllables = 0;
+  bool inVowel = false;
+  for (size_t i = primary + 1; i < last; ++i) {
+    const bool vowel = isEnglishVowel(s[i]);
+    if (vowel && !inVowel) ++syllables;
+    inVowel = vowel || (inVowel && s[i] == kLong);
+  }
+  if (syllables >= 2) s.insert(last, 1, kSecondary);
 }
 
 }  // namespace
 
-std::string inflectedStem(const std::string& stemPhonemes, std::string_view stemSpelling, bool british) {
-  const bool unPrefix = stemSpelling.size() >= 5 && stemSpelling.substr(0, 2) == "un";
-  if (!unPrefix) return stemPhonemes;
-  std::string stem = stemPhonemes;
-  if (stem.rfind("ʌŋ", 0) == 0) stem.replace(0, std::string("ʌŋ").size(), "ʌn");
-  if (british || stem.rfind("ʌn", 0) != 0) return stem;
-  return "ˌ" + stem;
-}
-
 std::string sForm(const std::string& stemPhonemes, bool british) {
-  std::u32string s = decodeUtf8(stemPhonemes);
-  if (laxFinalI(s, british)) return encode(s) + "z";
+  const std::u32string s = decodeUtf8(stemPhonemes);
   const char32_t last = s.empty() ? 0 : s.back();
   if (in(last, U"ptkfθ")) return stemPhonemes + "s";
   if (in(last, U"szʃʒʧʤ")) return stemPhonemes + (british ? "ɪ" : "ᵻ") + "z";
@@ -84,13 +92,6 @@ std::string sForm(const std::string& stemPhonemes, bool british) {
 
 std::string edForm(const std::string& stemPhonemes, bool british) {
   std::u32string s = decodeUtf8(stemPhonemes);
-  // British: a syllabic l after a consonant other than t or d closes the syllable before -ed
-  // (tumbled tˈʌmbld, channeled ʧˈanld), as the hand-written British forms write it.
-  if (british && s.size() >= 3 && s.back() == U'l' && s[s.size() - 2] == kSyllabic && !in(s[s.size() - 3], U"tdTɾ")) {
-    s.erase(s.size() - 2, 1);
-    return encode(s) + "d";
-  }
-  if (laxFinalI(s, british)) return encode(s) + "d";
   const char32_t last = s.empty() ? 0 : s.back();
   if (in(last, U"pkfθʃsʧ")) return stemPhonemes + "t";
   if (last == U'd') return stemPhonemes + (british ? "ɪ" : "ᵻ") + "d";
@@ -124,14 +125,24 @@ std::optional<std::string> ingForm(const std::string& stemPhonemes, std::string_
     // A centring diphthong spelled with r links to the vowel with ɹ (hear, hearing).
     const bool centring = s.size() >= 2 && s.back() == U'ə' && in(s[s.size() - 2], U"ɪʊ");
     if (centring && endsWith(word, "ring")) return encode(s) + "ɹɪŋ";
-    // A long vowel links through ɹ where the spelling has an r (adoring, swearing), else directly
-    // (viewing, skiing); misaki leaves both to espeak-ng.
-    if (s.back() == kLong) return encode(s) + (endsWith(word, "ring") ? "ɹɪŋ" : "ɪŋ");
-    if (s.back() == U'ə') return std::nullopt;
+    if (s.back() == U'ə' || s.back() == kLong) return std::nullopt;
+    rhythmicStress(s);
   } else if (s.size() > 1 && s.back() == U't' && in(s[s.size() - 2], kFlapVowels)) {
     s.back() = U'ɾ';
   }
   return encode(s) + "ɪŋ";
+}
+
+bool soundsAlike(const std::string& a, const std::string& b) {
+  const auto sounds = [](const std::string& phonemes) {
+    std::u32string out;
+    for (char32_t cp : decodeUtf8(phonemes)) {
+      if (cp == kPrimary || cp == kSecondary) continue;
+      out += in(cp, U"ᵻɪəʊʌᵊ") ? U'ə' : cp;
+    }
+    return out;
+  };
+  return sounds(a) == sounds(b);
 }
 
 }  // namespace kokoro
