@@ -260,9 +260,11 @@ SourceNoise KModel::drawSourceNoise(int64_t f0Length, uint64_t seed) const {
   // in models/kokoro_ts/model.py), but from a generator of this request's own: concurrent and
   // batched requests stay reproducible. Drawn on the CPU so that CPU and CUDA runs get the
   // same noise.
-  auto shapes = module_.run_method("noise_shapes", f0Length).toTuple();
-  const auto jitterShape = shapes->elements()[0].toIntVector();
-  const auto noiseShape = shapes->elements()[1].toIntVector();
+  const auto shapes = module_.run_method("noise_shapes", f0Length).toTuple();
+  // at(): the archive decides the tuple's length; a short one throws instead of reading past it.
+  const c10::ArrayRef<c10::IValue> shapeItems = shapes->elements().asArrayRef();
+  const auto jitterShape = shapeItems.at(0).toIntVector();
+  const auto noiseShape = shapeItems.at(1).toIntVector();
   const bool pinned = device_ != "cpu";
   const auto options = at::TensorOptions().dtype(at::kFloat).pinned_memory(pinned);
   at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
@@ -279,12 +281,13 @@ InferenceResult KModel::infer(const InferenceRequest& request) const { return ru
 Prediction KModel::predict(const PreparedRequest& prepared) const {
   const c10::Device device(device_);
   at::Tensor ids = torch::tensor(prepared.ids, at::kLong).unsqueeze(0).to(device);
-  auto predicted = module_.run_method("predict", ids, prepared.style.to(device), prepared.speed).toTuple();
+  const auto predicted = module_.run_method("predict", ids, prepared.style.to(device), prepared.speed).toTuple();
+  const c10::ArrayRef<c10::IValue> items = predicted->elements().asArrayRef();
   Prediction out;
-  out.durations = predicted->elements()[0].toTensor().to(at::kLong).cpu().contiguous();
-  out.f0 = predicted->elements()[2].toTensor();
-  out.n = predicted->elements()[3].toTensor();
-  out.asr = predicted->elements()[4].toTensor();
+  out.durations = items.at(0).toTensor().to(at::kLong).cpu().contiguous();
+  out.f0 = items.at(2).toTensor();
+  out.n = items.at(3).toTensor();
+  out.asr = items.at(4).toTensor();
   out.frames = out.durations.sum().item<int64_t>();
   limits::checkFrames(out.frames);
   return out;
