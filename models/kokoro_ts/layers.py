@@ -13,6 +13,11 @@ from torch import Tensor
 from .fused import snake  # also registers torch.ops.kokoro.* for eager runs and export
 from .padding import clear_padding, masked_adaptive_instance_norm
 
+# The largest convolution padding oneDNN 2.6's direct bfloat16 kernel (jit_bf16:avx512_core_bf16)
+# accepts, found with ONEDNN_VERBOSE: padding 16 or more runs x64:gemm:jit (BENCHMARKS.md).
+ONEDNN_DIRECT_MAX_PADDING = 15
+
+
 def _param(*shape: int) -> nn.Parameter:
     return nn.Parameter(torch.zeros(*shape), requires_grad=False)
 
@@ -39,6 +44,7 @@ class Conv1d(nn.Module):
     dilation: Final[int]
     groups: Final[int]
     same_padding: Final[bool]
+    direct_max_padding: Final[int]
 
     def __init__(self, n_in: int, n_out: int, kernel: int, stride: int = 1, padding: int = 0,
                  dilation: int = 1, groups: int = 1, bias: bool = True, same_padding: bool = False):
@@ -53,11 +59,19 @@ class Conv1d(nn.Module):
         self.dilation = dilation
         self.groups = groups
         self.same_padding = same_padding
+        self.direct_max_padding = ONEDNN_DIRECT_MAX_PADDING
 
     def forward(self, x: Tensor) -> Tensor:
         padding = self.padding
         if self.same_padding:
             padding = (self.weight.size(2) - 1) // 2 * self.dilation
+        if padding > self.direct_max_padding and x.dtype == torch.bfloat16 and not x.is_cuda:
+            # oneDNN's direct bfloat16 kernel takes at most that much padding; beyond it the
+            # convolution falls back to im2col + GEMM (the generator's kernel-11, dilation-5
+            # convolutions: 1.5x slower). The same zeros written into a copy of the input
+            # instead keep the direct kernel. bfloat16 only: float32 stays the official op's.
+            x = F.pad(x, [padding, padding])
+            padding = 0
         return F.conv1d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
 
