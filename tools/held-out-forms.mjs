@@ -6,6 +6,9 @@ import { formatLexicon } from './lexicon-format.mjs';
 /** Seeds of the bench's evaluation samples; the suffix study draws its words outside them. */
 export const EVALUATION_SEEDS = [12345, 20261201];
 
+/** Size of each evaluation sample (the bench's default --sample). */
+export const EVALUATION_SAMPLE = 2000;
+
 /** `n` words of `list` in a deterministic shuffled order (a small LCG), so that runs compare. */
 export function sampleWords(list, n, seed) {
   let state = seed;
@@ -36,6 +39,26 @@ export function inflectedForms(gold, silver) {
   const forms = Object.keys({ ...silver, ...gold }).filter((w) =>
     /^[a-z]+$/.test(w) && typeof entry(w) === 'string' && stemOf(w) !== undefined);
   return { forms, stemOf, entry };
+}
+
+/** The tier a word is written in, gold (hand-written) before silver (machine-generated). */
+export const tierOf = (gold, w) => (typeof gold[w] === 'string' ? 'gold' : 'silver');
+
+/** The inflected forms of `inflectedForms`, all of them (`tier` 'all') or those of one tier, in the same order. */
+export function formsOfTier(gold, silver, tier) {
+  const { forms } = inflectedForms(gold, silver);
+  return tier === 'all' ? forms : forms.filter((w) => tierOf(gold, w) === tier);
+}
+
+/**
+ * Every word of the bench's evaluation samples, drawn from all forms and from the gold forms
+ * alone (--tier gold), with each of EVALUATION_SEEDS.
+ */
+export function evaluationWords(gold, silver) {
+  return new Set(['all', 'gold'].flatMap((tier) => {
+    const forms = formsOfTier(gold, silver, tier);
+    return EVALUATION_SEEDS.flatMap((seed) => sampleWords(forms, EVALUATION_SAMPLE, seed));
+  }));
 }
 
 /** The lexicon file's text without `words` (in any capitalisation), in both tiers. */

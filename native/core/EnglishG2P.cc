@@ -329,7 +329,16 @@ std::optional<std::string> EnglishG2P::getWord(std::string word, const std::stri
   }
   if (auto s = stemS(word, tag, stress, near, context)) return s;
   if (auto ed = stemEd(word, tag, stress, near, context)) return ed;
-  return stemIng(word, tag, stress ? stress : std::optional<double>(0.5), near, context);
+  return stemIngOrWholeWord(word, tag, stress ? stress : std::optional<double>(0.5), near, context);
+}
+
+std::optional<std::string> EnglishG2P::stemIngOrWholeWord(const std::string& word, const std::string& tag,
+                                                          std::optional<double> stress, const Neighbours& near,
+                                                          const Context& context) const {
+  auto built = stemIng(word, tag, stress, near, context);
+  if (!built) return built;
+  std::string whole = fallback(word);
+  return soundsAlike(whole, *built) ? whole : *built;
 }
 
 std::optional<std::string> EnglishG2P::lexiconWord(std::string word, const Neighbours& near,

@@ -31,13 +31,21 @@ std::string encode(const std::u32string& s) {
 // (the e drops: bottle, bottling), the l becomes the onset of -ing, except after t and s, where
 // the syllabic l stays (settling, hustling; /tl/ begins no English syllable). American keeps the
 // syllabic l (crumbling kɹˈʌmbᵊlɪŋ): the hand-written American lexicon does so for 72 of 84 such
-// -ing forms, the British one drops it (BENCHMARKS.md). A syllabic n spelled with its own vowel
-// (gladden, wagon) becomes ə + n, the vowel the spelling shows.
+// -ing forms, the British one drops it (BENCHMARKS.md); an American stem written with a full ə l
+// after a consonant and spelled consonant + le (gamble ɡˈæmbəl) takes the syllabic l too, as the
+// hand-written forms do (gambling ɡˈæmbᵊlɪŋ). A syllabic n spelled with its own vowel (gladden,
+// wagon) becomes ə + n, the vowel the spelling shows.
 void resyllabify(std::u32string& s, std::string_view stemSpelling, bool british) {
-  if (s.size() < 3 || s[s.size() - 2] != kSyllabic) return;
+  if (s.size() < 3) return;
   const bool consonantLe = stemSpelling.size() >= 3 && endsWith(stemSpelling, "le") &&
                            !isVowelLetter(stemSpelling[stemSpelling.size() - 3]);
   const char32_t before = s[s.size() - 3];
+  if (!british && consonantLe && s.back() == U'l' && s[s.size() - 2] == U'ə' && !isEnglishVowel(before) &&
+      before != kPrimary && before != kSecondary) {
+    s[s.size() - 2] = kSyllabic;
+    return;
+  }
+  if (s[s.size() - 2] != kSyllabic) return;
   if (s.back() == U'l' && consonantLe) {
     if (british && !in(before, U"tTɾs")) s.erase(s.size() - 2, 1);
   } else if (s.back() == U'n' && !consonantLe) {
@@ -123,6 +131,18 @@ std::optional<std::string> ingForm(const std::string& stemPhonemes, std::string_
     s.back() = U'ɾ';
   }
   return encode(s) + "ɪŋ";
+}
+
+bool soundsAlike(const std::string& a, const std::string& b) {
+  const auto sounds = [](const std::string& phonemes) {
+    std::u32string out;
+    for (char32_t cp : decodeUtf8(phonemes)) {
+      if (cp == kPrimary || cp == kSecondary) continue;
+      out += in(cp, U"ᵻɪəʊʌᵊ") ? U'ə' : cp;
+    }
+    return out;
+  };
+  return sounds(a) == sounds(b);
 }
 
 }  // namespace kokoro

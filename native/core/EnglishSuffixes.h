@@ -1,9 +1,10 @@
 // Inflected forms (-s, -ed, -ing) of a stem the lexicon knows, from the stem's phonemes: the
 // official front end's voicing and vowel rules (the American flap, no British -ing after a final
 // ə or ː), and for -ing what adding a syllable does to the end of the stem: a syllabic n (and a
-// British syllabic l) stops being syllabic, a British centring diphthong links with r, and a
-// British full vowel two syllables after the main stress takes a secondary stress. How the -ing
-// rules were found and what they gain: BENCHMARKS.md, "English front end".
+// British syllabic l) stops being syllabic, an American full ə l spelled consonant + le becomes
+// syllabic, a British centring diphthong links with r, and a British full vowel two syllables
+// after the main stress takes a secondary stress. How the -ing rules were found and what they
+// gain: BENCHMARKS.md, "English front end".
 #pragma once
 
 #include <optional>
@@ -26,5 +27,10 @@ bool ingBaseWantsSilentE(std::string_view base);
 // the stem's phonemes; nothing when the rules have no answer (the caller falls back to espeak).
 std::optional<std::string> ingForm(const std::string& stemPhonemes, std::string_view stemSpelling,
                                    std::string_view word, bool british);
+
+// Whether two readings have the same sounds once stress marks are dropped and the reduced vowels
+// (ᵻ ɪ ə ʊ ʌ and syllabic ᵊ) are taken as one: how an -ing form built from the stem is compared
+// with espeak-ng's reading of the whole word (EnglishG2P::stemIngOrWholeWord).
+bool soundsAlike(const std::string& a, const std::string& b);
 
 }  // namespace kokoro

@@ -132,12 +132,12 @@ describe('morphology for words the lexicon lacks', () => {
   });
 
   it('-ing keeps an American syllabic l; British makes an l spelled consonant + le the onset, except after t and s', async () => {
-    const us = { hobble: 'hˈɑbᵊl', tickle: 'tˈɪkᵊl', bottle: 'bˈɑTᵊl', nestle: 'nˈɛsᵊl', quarrel: 'kwˈɔɹᵊl' };
-    expect(await withLexicon('hobbling tickling bottling nestling quarreling', us))
-      .toBe('hˈɑbᵊlɪŋ tˈɪkᵊlɪŋ bˈɑTᵊlɪŋ nˈɛsᵊlɪŋ kwˈɔɹᵊlɪŋ');
-    const gb = { hobble: 'hˈɒbᵊl', tickle: 'tˈɪkᵊl', bottle: 'bˈɒtᵊl', nestle: 'nˈɛsᵊl', quarrel: 'kwˈɒɹᵊl' };
-    expect(await withLexicon('hobbling tickling bottling nestling quarrelling', gb, {}, true))
-      .toBe('hˈɒblɪŋ tˈɪklɪŋ bˈɒtᵊlɪŋ nˈɛsᵊlɪŋ kwˈɒɹᵊlɪŋ');
+    const us = { hobble: 'hˈɑbᵊl', tickle: 'tˈɪkᵊl', bottle: 'bˈɑTᵊl', nestle: 'nˈɛsᵊl', barrel: 'bˈɛɹᵊl' };
+    expect(await withLexicon('hobbling tickling bottling nestling barreling', us))
+      .toBe('hˈɑbᵊlɪŋ tˈɪkᵊlɪŋ bˈɑTᵊlɪŋ nˈɛsᵊlɪŋ bˈɛɹᵊlɪŋ');
+    const gb = { hobble: 'hˈɒbᵊl', tickle: 'tˈɪkᵊl', bottle: 'bˈɒtᵊl', nestle: 'nˈɛsᵊl', label: 'lˈAbᵊl' };
+    expect(await withLexicon('hobbling tickling bottling nestling labelling', gb, {}, true))
+      .toBe('hˈɒblɪŋ tˈɪklɪŋ bˈɒtᵊlɪŋ nˈɛsᵊlɪŋ lˈAbᵊlɪŋ');
     // -s and -ed add no vowel: the l stays syllabic.
     expect(await withLexicon('hobbles hobbled', gb, {}, true)).toBe('hˈɒbᵊlz hˈɒbᵊld');
   });
@@ -160,10 +160,19 @@ describe('morphology for words the lexicon lacks', () => {
     expect(await withLexicon('softens', { soften: 'sˈɔfᵊn' })).toBe('sˈɔfᵊnz');
   });
 
+  it('American -ing makes a full ə l after a consonant, spelled consonant + le, syllabic', async () => {
+    const stems = { gamble: 'ɡˈæmbəl', sparkle: 'spˈɑɹkəl', travel: 'tɹˈævəl', idle: 'ˈIdəl' };
+    expect(await withLexicon('gambling sparkling traveling idling', stems))
+      .toBe('ɡˈæmbᵊlɪŋ spˈɑɹkᵊlɪŋ tɹˈævəlɪŋ ˈIdᵊlɪŋ');
+    // Only -ing adds the vowel that the l becomes syllabic before; British keeps its rule.
+    expect(await withLexicon('gambles gambled', stems)).toBe('ɡˈæmbəlz ɡˈæmbəld');
+    expect(await withLexicon('gambling', { gamble: 'ɡˈambəl' }, {}, true)).toBe('ɡˈambəlɪŋ');
+  });
+
   it('British -ing: a final full vowel two syllables after the main stress gains a secondary stress', async () => {
-    const stems = { educate: 'ˈɛdjʊkAt', organise: 'ˈɔːɡənIz', update: 'ˈʌpdAt', translate: 'tɹanslˈAt' };
-    expect(await withLexicon('educating organising updating translating', stems, {}, true))
-      .toBe('ˈɛdjʊkˌAtɪŋ ˈɔːɡənˌIzɪŋ ˈʌpdAtɪŋ tɹanslˈAtɪŋ');
+    const stems = { educate: 'ˈɛdjʊkAt', organise: 'ˈɔːɡənIz', earmark: 'ˈɪəmɑːk', translate: 'tɹanslˈAt' };
+    expect(await withLexicon('educating organising earmarking translating', stems, {}, true))
+      .toBe('ˈɛdjʊkˌAtɪŋ ˈɔːɡənˌIzɪŋ ˈɪəmɑːkɪŋ tɹanslˈAtɪŋ');
     // American stems carry their own secondary stress; an unmarked one is left as it is.
     expect(await withLexicon('educating organizing', { educate: 'ˈɛʤəkAt', organize: 'ˈɔɹɡənˌIz' }))
       .toBe('ˈɛʤəkATɪŋ ˈɔɹɡənˌIzɪŋ');
@@ -172,6 +181,21 @@ describe('morphology for words the lexicon lacks', () => {
   it('British -ing links a centring diphthong spelled with r through ɹ', async () => {
     expect(await withLexicon('steering enduring', { steer: 'stˈɪə', endure: 'ɪndjˈʊə' }, {}, true))
       .toBe('stˈɪəɹɪŋ ɪndjˈʊəɹɪŋ');
+  });
+
+  it('-ing takes espeak-ng’s whole-word reading when it differs from stem + ɪŋ only in stress or reduced-vowel spelling', async () => {
+    // espeak-ng reads these dᵻpɹˈIvɪŋ, bˈIpæsɪŋ, kwˈɔɹəlɪŋ (same sounds), bˈæɹəlɪŋ and ʤˈʌmpɪŋ.
+    const us = { deprive: 'dəpɹˈIv', bypass: 'bˈIpˌæs', quarrel: 'kwˈɔɹᵊl', barrel: 'bˈɛɹᵊl', jump: 'ʤˈʌmp' };
+    expect(await withLexicon('depriving bypassing quarreling barreling jumping', us))
+      .toBe('dᵻpɹˈIvɪŋ bˈIpæsɪŋ kwˈɔɹəlɪŋ bˈɛɹᵊlɪŋ ʤˈʌmpɪŋ');
+    // -s and -ed stay stem + suffix; a form the lexicon has is read as it writes it.
+    expect(await withLexicon('deprives deprived', us)).toBe('dəpɹˈIvz dəpɹˈIvd');
+    expect(await withLexicon('depriving', { ...us, depriving: 'dəpɹˈIvɪŋ' })).toBe('dəpɹˈIvɪŋ');
+    // British espeak-ng: ʌpdˈAtɪŋ, kwˈɒɹəlɪŋ (same sounds), ˈiəmɑːkɪŋ and stˈiəɹɪŋ (other sounds).
+    const gb = { update: 'ˈʌpdAt', quarrel: 'kwˈɒɹᵊl', earmark: 'ˈɪəmɑːk', steer: 'stˈɪə' };
+    expect(await withLexicon('updating quarrelling earmarking steering', gb, {}, true))
+      .toBe('ʌpdˈAtɪŋ kwˈɒɹəlɪŋ ˈɪəmɑːkɪŋ stˈɪəɹɪŋ');
+    expect(await withLexicon('updates quarrelled', gb, {}, true)).toBe('ˈʌpdAts kwˈɒɹᵊld');
   });
 
   it("-'s possessives, plural possessives and curly apostrophes", async () => {
