@@ -3,7 +3,7 @@
 // of one 244-token inference, and RSS after each of N consecutive inferences of mixed lengths
 // (flat means freed memory goes back to the system, not into the allocator's free lists).
 //
-//   node bench/memory.mjs [--precision fp32|bf16|auto] [--threads 2] [--count 100]
+//   node bench/memory.mjs [--precision fp32|bf16|auto] [--threads 2] [--count 100] [--architecture A.pt]
 //   KOKORO_MALLOC_TUNING=1 node bench/memory.mjs ...     # with the opt-in malloc tuning, for comparison
 //
 // Needs: `npm install`, ../shared and the full-size random checkpoint (see bench/model-speed.mjs).
@@ -18,6 +18,9 @@ const { values } = parseArgs({
     precision: { type: 'string', default: 'auto' },
     threads: { type: 'string', default: '2' },
     count: { type: 'string', default: '100' },
+    // Another TorchScript archive (e.g. `git show <commit>:models/arch/kokoro-331202210bed.pt`),
+    // to measure a model-code change against its baseline.
+    architecture: { type: 'string' },
   },
 });
 const weights = ensureFullModel();
@@ -32,7 +35,8 @@ const LONG = TEXT.repeat(5).trim(); // 244 tokens
 const LENGTHS = [20, 112, 60, 244, 35, 180, 90, 150, 10, 200]; // the mixed series cycles these
 
 const baseline = MiB(process.memoryUsage().rss);
-const model = await KModel.load({ config, weights, device: 'cpu', threads: Number(values.threads), precision: values.precision });
+const model = await KModel.load({ config, weights, device: 'cpu', threads: Number(values.threads), precision: values.precision,
+  ...(values.architecture ? { architecture: values.architecture } : {}) });
 const loadPeak = peakMiB();
 const afterLoad = MiB(process.memoryUsage().rss);
 await model.infer(LONG, voice, { seed: 0 });

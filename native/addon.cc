@@ -204,6 +204,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("normalizeText", Napi::Function::New<normalizeText>(env, "normalizeText"));
   exports.Set("runtimeInfo", Napi::Function::New<runtimeInfo>(env, "runtimeInfo"));
   exports.Set("fusedAdainSnakeProbe", Napi::Function::New<fusedAdainSnakeProbe>(env, "fusedAdainSnakeProbe"));
+  exports.Set("tiledConvolutionProbe", Napi::Function::New<tiledConvolutionProbe>(env, "tiledConvolutionProbe"));
   exports.Set("stopForExit", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
                 ExitGuard::stopAll();
                 return info.Env().Undefined();

@@ -166,6 +166,9 @@ export interface NativeBinding {
    * (x [B, C, T], gamma/beta [B, C], alpha [C], in `dtype`), both returned as float32. */
   fusedAdainSnakeProbe(x: Float32Array, shape: number[], gamma: Float32Array, beta: Float32Array,
     alpha: Float32Array, dtype: 'fp32' | 'bf16'): { fused: Float32Array; reference: Float32Array };
+  /** Test hook: a tiled convolution operator (float32) at a given tile width against libtorch's
+   * whole, unfused computation (native/napi/FusedProbe.h). */
+  tiledConvolutionProbe(kind: 'snake' | 'transpose', options: Record<string, unknown>): { tiled: Float32Array; whole: Float32Array };
   /** Stops every model's executor threads (after their current pass): process exit only. */
   stopForExit(): void;
   readonly limits: NativeLimits;

@@ -97,8 +97,10 @@ class ConvTranspose1d(nn.Module):
         # bfloat16); float32 and float16 weights run the official op.
         if self.weight.dtype == torch.bfloat16 and self.polyphase_applies():
             return self.polyphase(x.to(self.weight.dtype))
-        y = F.conv_transpose1d(x.to(self.weight.dtype), self.weight, self.bias, self.stride,
-                               self.padding, self.output_padding, self.groups)
+        # The official op; the native runtime runs it in time tiles (fused.py: no whole-length
+        # column buffer, the fp32 peak memory).
+        y = torch.ops.kokoro.conv_transpose1d(x.to(self.weight.dtype), self.weight, self.bias, self.stride,
+                                              self.padding, self.output_padding, self.groups)
         return y.to(x.dtype)
 
     def polyphase_applies(self) -> bool:
@@ -229,6 +231,16 @@ class AdaIN1d(nn.Module):
             return torch.ops.kokoro.adain_snake_(x, gamma, beta, alpha)
         return torch.ops.kokoro.adain_snake(x, gamma, beta, alpha)
 
+    def with_snake_conv(self, x: Tensor, s: Tensor, alpha: Tensor, weight: Tensor, bias: Optional[Tensor],
+                        padding: int, dilation: int, total: Optional[Tensor]) -> Tensor:
+        """conv1d(with_snake(x, s, alpha)) as one operator, which the native runtime runs in time
+        tiles (fused.py); with `total`, the result is added into it (a temporary of ours)."""
+        gamma, beta = self.affine_terms(s)
+        if total is not None:
+            return torch.ops.kokoro.adain_snake_conv1d_add_(total, x, gamma, beta, alpha, weight, bias,
+                                                            padding, dilation)
+        return torch.ops.kokoro.adain_snake_conv1d(x, gamma, beta, alpha, weight, bias, padding, dilation)
+
 
 class AdainResBlk1d(nn.Module):
     """Residual block of the prosody predictor and decoder (LeakyReLU 0.2, optional 2x upsample)."""
@@ -310,15 +322,29 @@ class AdaINResBlock1(nn.Module):
     def forward(self, x: Tensor, s: Tensor, valid: Optional[Tensor] = None) -> Tensor:
         """`valid` [B, 1, W]: each item's positions in a padded batch (None: no padding). The
         masked norms return zero padding, which Snake keeps at 0: every conv reads zeros there."""
+        first = True
         for c1, c2, n1, n2, a1, a2 in zip(self.convs1, self.convs2, self.adain1, self.adain2,
                                           self.alpha1, self.alpha2):
-            if valid is None:
+            if valid is None and x.dtype == torch.float32:
+                # The same values, each convolution fused with the norm before it: the native
+                # runtime then holds no whole Snake output nor oneDNN's whole-tensor copies of the
+                # convolution's input and output (the fp32 peak memory). bfloat16 keeps Conv1d
+                # (its padded-input rule).
+                xt = n1.with_snake_conv(x, s, a1, c1.weight, c1.bias, c1.padding, c1.dilation, None)
+                if first:  # x is the caller's: the sum goes into a new tensor
+                    x = n2.with_snake_conv(xt, s, a2, c2.weight, c2.bias, c2.padding, c2.dilation,
+                                           None).add_(x)
+                else:  # x is ours: the convolution is added into it
+                    x = n2.with_snake_conv(xt, s, a2, c2.weight, c2.bias, c2.padding, c2.dilation, x)
+            elif valid is None:
                 xt = n1.with_snake(x, s, a1, False)
                 xt = n2.with_snake(c1(xt), s, a2, True)  # the conv's output is ours to overwrite
+                x = c2(xt).add_(x)  # the conv's output is ours: xt + x, without another tensor
             else:
                 xt = snake(n1(x, s, valid), a1)
                 xt = snake(n2(c1(xt), s, valid), a2)
-            x = c2(xt).add_(x)  # the conv's output is ours: xt + x, without another tensor
+                x = c2(xt).add_(x)
+            first = False
         if valid is not None:
             x = clear_padding(x, valid)
         return x

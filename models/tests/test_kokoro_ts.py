@@ -206,3 +206,29 @@ def test_the_generator_calls_the_fused_operator(tiny_model, fixture_config, tmp_
         assert torch.equal(norm.with_snake(x, s, alpha, False), expected)
         y = x.clone()
         assert torch.equal(norm.with_snake(y, s, alpha, True), expected) and torch.equal(y, expected)
+
+
+def test_the_float32_generator_calls_the_tiled_operators(tiny_model, fixture_config, tmp_path):
+    """In float32 the residual blocks call torch.ops.kokoro.adain_snake_conv1d(_add_) and the
+    upsampling torch.ops.kokoro.conv_transpose1d (which the addon runs in time tiles); their
+    Python registrations give the official computation bit for bit."""
+    from kokoro_ts.fused import snake
+    path = export_architecture(fixture_config, str(tmp_path))
+    with zipfile.ZipFile(path) as archive:
+        code = b"".join(archive.read(n) for n in archive.namelist() if n.endswith(".py"))
+    for op in (b"adain_snake_conv1d(", b"adain_snake_conv1d_add_(", b"conv_transpose1d("):
+        assert b"ops.kokoro." + op in code
+    generator = tiny_model.decoder.generator
+    block = generator.resblocks[1]
+    torch.manual_seed(5)
+    s = torch.randn(1, 128)
+    x = torch.randn(1, block.alpha1[0].size(1), 301) * 2
+    expected = x
+    for c1, c2, n1, n2, a1, a2 in zip(block.convs1, block.convs2, block.adain1, block.adain2,
+                                      block.alpha1, block.alpha2):
+        expected = c2(snake(n2(c1(snake(n1(expected, s), a1)), s), a2)) + expected
+    assert torch.equal(block(x, s), expected)
+    up = generator.ups[0]
+    h = torch.randn(1, up.weight.size(0), 50)
+    official = torch.nn.functional.conv_transpose1d(h, up.weight, up.bias, up.stride, up.padding)
+    assert torch.equal(up(h), official)

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
+#include <vector>
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
@@ -22,15 +23,7 @@ constexpr double kEpsilon = 1e-5;  // F.instance_norm's default, as the model us
 constexpr int kLanes = 8;          // one AVX2 register of floats
 constexpr int kRowsTogether = 4;   // rows whose statistics are summed side by side
 
-// What one row (one item's channel) needs after its statistics.
-struct RowTerms {
-  float scale;    // 1 / sqrt(var + eps): the normalization's multiplier
-  float shift;    // -mean * scale
-  float gain;     // 1 + gamma
-  float offset;   // beta
-  float alpha;    // Snake's alpha
-  float inverse;  // 1 / alpha
-};
+using RowTerms = AdainSnakeRow;
 
 inline float toFloat(float v) { return v; }
 inline float toFloat(at::BFloat16 v) { return static_cast<float>(v); }
@@ -202,12 +195,12 @@ void transformRow(const T* in, T* out, int64_t n, const RowTerms& t) {
   }
 }
 
-template <typename T>
-void runFused(const at::Tensor& x, const float* gamma, const float* beta, const float* alpha, at::Tensor& out) {
+// Every row's statistics, then onRow(row, terms) for it, rows in parallel.
+template <typename T, typename OnRow>
+void forEachRow(const at::Tensor& x, const float* gamma, const float* beta, const float* alpha, const OnRow& onRow) {
   const int64_t channels = x.size(1);
   const int64_t n = x.size(2);
   const T* input = x.data_ptr<T>();
-  T* output = out.data_ptr<T>();
   auto terms = [&](int64_t row, float mean, float scale) {
     const int64_t channel = row % channels;
     const float a = alpha[channel];
@@ -220,7 +213,7 @@ void runFused(const at::Tensor& x, const float* gamma, const float* beta, const 
         for (; row < end; ++row) {
           float mean, scale;
           rowStatisticsAvx2(input + row * n, n, &mean, &scale);
-          transformRow(input + row * n, output + row * n, n, terms(row, mean, scale));
+          onRow(row, terms(row, mean, scale));
         }
         return;
       }
@@ -230,18 +223,47 @@ void runFused(const at::Tensor& x, const float* gamma, const float* beta, const 
       for (int r = 0; r < kRowsTogether; ++r) rows[r] = input + (row + r) * n;
       float mean[kRowsTogether], scale[kRowsTogether];
       rowStatistics<kRowsTogether>(rows, n, mean, scale);
-      for (int r = 0; r < kRowsTogether; ++r) {
-        transformRow(rows[r], output + (row + r) * n, n, terms(row + r, mean[r], scale[r]));
-      }
+      for (int r = 0; r < kRowsTogether; ++r) onRow(row + r, terms(row + r, mean[r], scale[r]));
     }
     for (; row < end; ++row) {
       const T* rows[1] = {input + row * n};
       float mean, scale;
       rowStatistics<1>(rows, n, &mean, &scale);
-      transformRow(rows[0], output + row * n, n, terms(row, mean, scale));
+      onRow(row, terms(row, mean, scale));
     }
   });
 }
+
+template <typename T>
+void runFused(const at::Tensor& x, const float* gamma, const float* beta, const float* alpha, at::Tensor& out) {
+  const int64_t n = x.size(2);
+  const T* input = x.data_ptr<T>();
+  T* output = out.data_ptr<T>();
+  forEachRow<T>(x, gamma, beta, alpha, [&](int64_t row, const RowTerms& terms) {
+    transformRow(input + row * n, output + row * n, n, terms);
+  });
+}
+
+template <typename T>
+void applyRows(const at::Tensor& x, const std::vector<AdainSnakeRow>& rows, int64_t begin, int64_t count,
+               at::Tensor& out, int64_t at) {
+  const int64_t n = x.size(2);
+  const int64_t width = out.size(2);
+  const T* input = x.data_ptr<T>();
+  T* output = out.data_ptr<T>();
+  at::parallel_for(0, static_cast<int64_t>(rows.size()), 1, [&](int64_t first, int64_t end) {
+    for (int64_t row = first; row < end; ++row) {
+      transformRow(input + row * n + begin, output + row * width + at, count, rows[row]);
+    }
+  });
+}
+
+// gamma, beta and alpha as contiguous float32, which every path reads.
+struct FloatTerms {
+  at::Tensor gamma, beta, alpha;
+  FloatTerms(const at::Tensor& g, const at::Tensor& b, const at::Tensor& a)
+      : gamma(g.to(at::kFloat).contiguous()), beta(b.to(at::kFloat).contiguous()), alpha(a.to(at::kFloat).contiguous()) {}
+};
 
 }  // namespace
 
@@ -267,13 +289,39 @@ bool adainSnakeFusable(const at::Tensor& x, const at::Tensor& gamma, const at::T
 
 void adainSnakeFused(const at::Tensor& x, const at::Tensor& gamma, const at::Tensor& beta,
                      const at::Tensor& alpha, at::Tensor& out) {
-  const at::Tensor g = gamma.to(at::kFloat).contiguous();
-  const at::Tensor b = beta.to(at::kFloat).contiguous();
-  const at::Tensor a = alpha.to(at::kFloat).contiguous();
+  const FloatTerms f(gamma, beta, alpha);
+  const float* g = f.gamma.data_ptr<float>();
+  const float* b = f.beta.data_ptr<float>();
+  const float* a = f.alpha.data_ptr<float>();
   if (x.scalar_type() == at::kFloat) {
-    runFused<float>(x, g.data_ptr<float>(), b.data_ptr<float>(), a.data_ptr<float>(), out);
+    runFused<float>(x, g, b, a, out);
   } else {
-    runFused<at::BFloat16>(x, g.data_ptr<float>(), b.data_ptr<float>(), a.data_ptr<float>(), out);
+    runFused<at::BFloat16>(x, g, b, a, out);
+  }
+}
+
+std::vector<AdainSnakeRow> adainSnakeRows(const at::Tensor& x, const at::Tensor& gamma, const at::Tensor& beta,
+                                          const at::Tensor& alpha) {
+  const FloatTerms f(gamma, beta, alpha);
+  std::vector<AdainSnakeRow> rows(static_cast<size_t>(x.size(0) * x.size(1)));
+  auto keep = [&](int64_t row, const RowTerms& terms) { rows[static_cast<size_t>(row)] = terms; };
+  const float* g = f.gamma.data_ptr<float>();
+  const float* b = f.beta.data_ptr<float>();
+  const float* a = f.alpha.data_ptr<float>();
+  if (x.scalar_type() == at::kFloat) {
+    forEachRow<float>(x, g, b, a, keep);
+  } else {
+    forEachRow<at::BFloat16>(x, g, b, a, keep);
+  }
+  return rows;
+}
+
+void adainSnakeApply(const at::Tensor& x, const std::vector<AdainSnakeRow>& rows, int64_t begin, int64_t count,
+                     at::Tensor& out, int64_t at) {
+  if (x.scalar_type() == at::kFloat) {
+    applyRows<float>(x, rows, begin, count, out, at);
+  } else {
+    applyRows<at::BFloat16>(x, rows, begin, count, out, at);
   }
 }
 

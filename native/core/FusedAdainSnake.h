@@ -18,7 +18,9 @@
 // rounded once instead of after every op.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include <ATen/core/Tensor.h>
 
@@ -37,6 +39,27 @@ bool adainSnakeFusable(const at::Tensor& x, const at::Tensor& gamma, const at::T
 // itself). Arguments must be fusable.
 void adainSnakeFused(const at::Tensor& x, const at::Tensor& gamma, const at::Tensor& beta,
                      const at::Tensor& alpha, at::Tensor& out);
+
+// The fused kernel in two steps, for a caller that transforms x a slice of steps at a time (the
+// tiled convolution, TiledSnakeConv.h): the statistics of every row over all its steps, then the
+// element-wise pass of any slice, giving the same values as adainSnakeFused there.
+struct AdainSnakeRow {
+  float scale;    // 1 / sqrt(var + eps): the normalization's multiplier
+  float shift;    // -mean * scale
+  float gain;     // 1 + gamma
+  float offset;   // beta
+  float alpha;    // Snake's alpha
+  float inverse;  // 1 / alpha
+};
+
+// One entry per row of x ([B, C, T] as [B * C] rows). Arguments must be fusable.
+std::vector<AdainSnakeRow> adainSnakeRows(const at::Tensor& x, const at::Tensor& gamma, const at::Tensor& beta,
+                                          const at::Tensor& alpha);
+
+// Writes the result for steps [begin, begin + count) of every row of x into steps
+// [at, at + count) of the same row of `out` (contiguous [B, C, W], x's type).
+void adainSnakeApply(const at::Tensor& x, const std::vector<AdainSnakeRow>& rows, int64_t begin, int64_t count,
+                     at::Tensor& out, int64_t at);
 
 // Which sin the fused kernel uses: "sleef" (libtorch's, bit-exact) or "libm".
 std::string fusedSinSource();

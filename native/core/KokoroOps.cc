@@ -7,6 +7,8 @@
 #include <torch/library.h>
 
 #include "core/FusedAdainSnake.h"
+#include "core/TiledConvTranspose.h"
+#include "core/TiledSnakeConv.h"
 
 namespace kokoro {
 namespace {
@@ -30,6 +32,24 @@ at::Tensor& adainSnakeInPlace(at::Tensor& x, const at::Tensor& gamma, const at::
   return x;
 }
 
+at::Tensor adainSnakeConv(const at::Tensor& x, const at::Tensor& gamma, const at::Tensor& beta,
+                          const at::Tensor& alpha, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
+                          int64_t padding, int64_t dilation) {
+  return snakeConv(x, gamma, beta, alpha, weight, bias, padding, dilation, c10::nullopt);
+}
+
+at::Tensor& adainSnakeConvAdd(at::Tensor& sum, const at::Tensor& x, const at::Tensor& gamma, const at::Tensor& beta,
+                              const at::Tensor& alpha, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
+                              int64_t padding, int64_t dilation) {
+  snakeConv(x, gamma, beta, alpha, weight, bias, padding, dilation, sum);
+  return sum;
+}
+
+at::Tensor tiledConvTranspose(const at::Tensor& x, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
+                              int64_t stride, int64_t padding, int64_t outputPadding, int64_t groups) {
+  return convTranspose1d(x, weight, bias, stride, padding, outputPadding, groups);
+}
+
 }  // namespace
 
 bool fusedKernelsEnabled() {
@@ -37,9 +57,17 @@ bool fusedKernelsEnabled() {
   return setting == nullptr || std::strcmp(setting, "0") != 0;
 }
 
+bool convolutionTilesEnabled() {
+  const char* setting = std::getenv("KOKORO_CONV_TILES");
+  return fusedKernelsEnabled() && (setting == nullptr || std::strcmp(setting, "0") != 0);
+}
+
 std::string fusedKernelsDescription() {
   if (!fusedKernelsEnabled()) return "off (KOKORO_FUSED=0)";
-  return "adain+snake (CPU fp32/bf16, sin from " + fusedSinSource() + ")";
+  const std::string kernel = "adain+snake (CPU fp32/bf16, sin from " + fusedSinSource() + ")";
+  if (!convolutionTilesEnabled()) return kernel + ", whole fp32 convolutions (KOKORO_CONV_TILES=0)";
+  return kernel + ", fp32 convolutions in time tiles (" + std::to_string(kSnakeConvTileSteps) + " / " +
+         std::to_string(kConvTransposeTileSteps) + " steps)";
 }
 
 }  // namespace kokoro
@@ -47,9 +75,18 @@ std::string fusedKernelsDescription() {
 TORCH_LIBRARY(kokoro, m) {
   m.def("adain_snake(Tensor x, Tensor gamma, Tensor beta, Tensor alpha) -> Tensor");
   m.def("adain_snake_(Tensor(a!) x, Tensor gamma, Tensor beta, Tensor alpha) -> Tensor(a!)");
+  m.def("adain_snake_conv1d(Tensor x, Tensor gamma, Tensor beta, Tensor alpha, Tensor weight, Tensor? bias, "
+        "int padding, int dilation) -> Tensor");
+  m.def("adain_snake_conv1d_add_(Tensor(a!) sum, Tensor x, Tensor gamma, Tensor beta, Tensor alpha, Tensor weight, "
+        "Tensor? bias, int padding, int dilation) -> Tensor(a!)");
+  m.def("conv_transpose1d(Tensor x, Tensor weight, Tensor? bias, int stride, int padding, int output_padding, "
+        "int groups) -> Tensor");
 }
 
 TORCH_LIBRARY_IMPL(kokoro, CompositeExplicitAutograd, m) {
   m.impl("adain_snake", kokoro::adainSnake);
   m.impl("adain_snake_", kokoro::adainSnakeInPlace);
+  m.impl("adain_snake_conv1d", kokoro::adainSnakeConv);
+  m.impl("adain_snake_conv1d_add_", kokoro::adainSnakeConvAdd);
+  m.impl("conv_transpose1d", kokoro::tiledConvTranspose);
 }

@@ -8,6 +8,8 @@
 
 #include "core/Error.h"
 #include "core/FusedAdainSnake.h"
+#include "core/TiledConvTranspose.h"
+#include "core/TiledSnakeConv.h"
 #include "napi/ErrorBridge.h"
 
 namespace kokoro::napi {
@@ -24,6 +26,15 @@ at::Tensor tensorOf(const Napi::Value& value, std::vector<int64_t> shape, at::Sc
   }
   std::memcpy(tensor.data_ptr<float>(), array.Data(), sizeof(float) * tensor.numel());
   return tensor.to(type);
+}
+
+std::vector<int64_t> shapeOf(const Napi::Value& value, const char* name) {
+  if (!value.IsArray() || value.As<Napi::Array>().Length() != 3) {
+    throw KokoroError(codes::kInvalidArgument, std::string("tiledConvolutionProbe: ") + name + " must be [a, b, c]");
+  }
+  Napi::Array dims = value.As<Napi::Array>();
+  return {dims.Get(0u).As<Napi::Number>().Int64Value(), dims.Get(1u).As<Napi::Number>().Int64Value(),
+          dims.Get(2u).As<Napi::Number>().Int64Value()};
 }
 
 Napi::Float32Array toArray(Napi::Env env, const at::Tensor& tensor) {
@@ -61,6 +72,46 @@ Napi::Value fusedAdainSnakeProbe(const Napi::CallbackInfo& info) {
     Napi::Object out = Napi::Object::New(env);
     out.Set("fused", toArray(env, fused));
     out.Set("reference", toArray(env, adainSnakeReference(x, gamma, beta, alpha)));
+    return out;
+  });
+}
+
+Napi::Value tiledConvolutionProbe(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return atBoundary(env, "probing the tiled convolutions", [&]() -> Napi::Value {
+    if (!info[0].IsString() || !info[1].IsObject()) {
+      throw KokoroError(codes::kInvalidArgument, "tiledConvolutionProbe('snake' | 'transpose', options)");
+    }
+    const std::string kind = info[0].As<Napi::String>().Utf8Value();
+    Napi::Object o = info[1].As<Napi::Object>();
+    const std::vector<int64_t> xShape = shapeOf(o.Get("shape"), "shape");
+    const std::vector<int64_t> wShape = shapeOf(o.Get("weightShape"), "weightShape");
+    const at::Tensor x = tensorOf(o.Get("x"), xShape, at::kFloat, "x");
+    const at::Tensor weight = tensorOf(o.Get("weight"), wShape, at::kFloat, "weight");
+    const int64_t outChannels = kind == "transpose" ? wShape[1] : wShape[0];
+    const at::Tensor bias = tensorOf(o.Get("bias"), {outChannels}, at::kFloat, "bias");
+    const int64_t tileSteps = o.Get("tileSteps").As<Napi::Number>().Int64Value();
+    const int64_t padding = o.Get("padding").As<Napi::Number>().Int64Value();
+    Napi::Object out = Napi::Object::New(env);
+    if (kind == "transpose") {
+      const int64_t stride = o.Get("stride").As<Napi::Number>().Int64Value();
+      const int64_t outputPadding = o.Has("outputPadding") ? o.Get("outputPadding").As<Napi::Number>().Int64Value() : 0;
+      out.Set("tiled", toArray(env, convTranspose1d(x, weight, bias, stride, padding, outputPadding, 1, tileSteps)));
+      out.Set("whole", toArray(env, at::conv_transpose1d(x, weight, bias, stride, padding, outputPadding)));
+      return out;
+    }
+    const at::Tensor gamma = tensorOf(o.Get("gamma"), {xShape[0], xShape[1], 1}, at::kFloat, "gamma");
+    const at::Tensor beta = tensorOf(o.Get("beta"), {xShape[0], xShape[1], 1}, at::kFloat, "beta");
+    const at::Tensor alpha = tensorOf(o.Get("alpha"), {1, xShape[1], 1}, at::kFloat, "alpha");
+    const int64_t dilation = o.Get("dilation").As<Napi::Number>().Int64Value();
+    c10::optional<at::Tensor> sum;
+    if (o.Has("accumulate")) sum = tensorOf(o.Get("accumulate"), {xShape[0], outChannels, xShape[2]}, at::kFloat, "accumulate");
+    at::Tensor whole = at::conv1d(adainSnakeReference(x, gamma, beta, alpha), weight, bias, 1, padding, dilation);
+    if (sum) whole = sum->clone().add_(whole);
+    c10::optional<at::Tensor> into;
+    if (sum) into = sum->clone();
+    out.Set("tiled", toArray(env, snakeConv(x, gamma, beta, alpha, weight, bias, padding, dilation, into, tileSteps)));
+    out.Set("whole", toArray(env, whole));
     return out;
   });
 }

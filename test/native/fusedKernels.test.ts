@@ -99,6 +99,83 @@ describe('fused AdaIN + Snake kernel', () => {
   });
 });
 
+// The tiled operators (TiledSnakeConv.h, TiledConvTranspose.h) at small tile widths, so that a
+// row spans many tiles, against libtorch's whole convolution of the unfused ops.
+describe('tiled convolutions (float32)', () => {
+  const exact = runtimeInfo().fusedKernels.includes('sleef');
+  const tiled = (kind: 'snake' | 'transpose', options: Record<string, unknown>) =>
+    loadBinding().tiledConvolutionProbe(kind, options);
+
+  function snakeCase(shape: [number, number, number], kernel: number, dilation: number, seed: number) {
+    const c = makeCase(shape, seed);
+    const [, channels] = shape;
+    return {
+      x: c.x, shape, gamma: c.gamma, beta: c.beta, alpha: c.alpha,
+      weight: values(channels * channels * kernel, seed + 5, 0, 0.1), weightShape: [channels, channels, kernel],
+      bias: values(channels, seed + 6, 0, 0.2), padding: (kernel - 1) * dilation / 2, dilation,
+    };
+  }
+
+  // Kernel 3 / 7 / 11 with the generator's dilations (padding up to 25); tiles that divide T and
+  // that do not (the last overlaps), two items; tiles too small for libtorch to run oneDNN on
+  // them (it would sum in another order: the whole convolution runs) and one wider than T.
+  const SNAKE: Array<{ shape: [number, number, number]; kernel: number; dilation: number; tile: number }> = [
+    { shape: [1, 32, 5000], kernel: 3, dilation: 1, tile: 1000 },
+    { shape: [1, 32, 4001], kernel: 7, dilation: 3, tile: 700 },
+    { shape: [1, 32, 3001], kernel: 11, dilation: 5, tile: 800 },
+    { shape: [2, 16, 3000], kernel: 11, dilation: 1, tile: 700 },
+    { shape: [1, 16, 1000], kernel: 3, dilation: 1, tile: 100 },
+    { shape: [1, 16, 200], kernel: 7, dilation: 1, tile: 1000 },
+  ];
+  for (const { shape, kernel, dilation, tile } of SNAKE) {
+    it(`conv1d(adain_snake) ${shape.join('x')}, kernel ${kernel}, dilation ${dilation}, tiles of ${tile}: the whole computation${exact ? ' bit for bit' : ''}`, () => {
+      const c = snakeCase(shape, kernel, dilation, shape[2] + kernel);
+      const { tiled: result, whole } = tiled('snake', { ...c, tileSteps: tile });
+      expect(result.length).toBe(whole.length);
+      expect(result.every(Number.isFinite)).toBe(true);
+      if (exact) {
+        expect(Buffer.from(result.buffer).equals(Buffer.from(whole.buffer))).toBe(true);
+      } else {
+        expect(maxAbsDifference(result, whole)).toBeLessThan(1e-4);
+      }
+    });
+  }
+
+  it('adds into a given sum tile by tile, each output once (the overlapping last tile too), as sum + the whole computation', () => {
+    const c = snakeCase([1, 32, 2999], 7, 5, 3);
+    const accumulate = values(32 * 2999, 11, 0.5, 2);
+    const { tiled: result, whole } = tiled('snake', { ...c, accumulate, tileSteps: 700 });
+    if (exact) {
+      expect(Buffer.from(result.buffer).equals(Buffer.from(whole.buffer))).toBe(true);
+    } else {
+      expect(maxAbsDifference(result, whole)).toBeLessThan(1e-4);
+    }
+  });
+
+  // The generator's upsampling shapes (kernel 2 x stride, padding stride / 2), one other shape
+  // that tiles (kernel 3, stride 1, padding 1), and one that does not (output padding: whole op).
+  const TRANSPOSE: Array<{ io: [number, number]; kernel: number; stride: number; padding: number; steps: number; tile: number; outputPadding?: number }> = [
+    { io: [32, 16], kernel: 12, stride: 6, padding: 3, steps: 500, tile: 64 },
+    { io: [64, 32], kernel: 20, stride: 10, padding: 5, steps: 301, tile: 100 },
+    { io: [16, 8], kernel: 3, stride: 1, padding: 1, steps: 257, tile: 5 },
+    { io: [16, 8], kernel: 3, stride: 2, padding: 1, steps: 99, tile: 10, outputPadding: 1 },
+  ];
+  for (const { io, kernel, stride, padding, steps, tile, outputPadding } of TRANSPOSE) {
+    it(`conv_transpose1d ${io.join('->')} channels, kernel ${kernel}, stride ${stride}, ${steps} steps in tiles of ${tile}: the whole op bit for bit`, () => {
+      const [cin, cout] = io;
+      const seed = steps + kernel;
+      const { tiled: result, whole } = tiled('transpose', {
+        x: values(cin * steps, seed, 0, 1), shape: [1, cin, steps],
+        weight: values(cin * cout * kernel, seed + 1, 0, 0.1), weightShape: [cin, cout, kernel],
+        bias: values(cout, seed + 2, 0, 0.2), stride, padding, tileSteps: tile, ...(outputPadding ? { outputPadding } : {}),
+      });
+      expect(result.length).toBe(whole.length);
+      expect(result.every(Number.isFinite)).toBe(true);
+      expect(Buffer.from(result.buffer).equals(Buffer.from(whole.buffer))).toBe(true);
+    });
+  }
+});
+
 describe.skipIf(!hasShared)('fused kernels in the model (tiny random model)', () => {
   const models = useTinyPrecisions();
   afterEach(() => { delete process.env.KOKORO_FUSED; });
