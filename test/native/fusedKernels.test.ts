@@ -152,6 +152,19 @@ describe('tiled convolutions (float32)', () => {
     }
   });
 
+  it('KOKORO_CONV_TILES=0 runs whole convolutions (read at every call) and says so', () => {
+    expect(runtimeInfo().fusedKernels).toMatch(/convolutions in time tiles/);
+    process.env.KOKORO_CONV_TILES = '0';
+    try {
+      expect(runtimeInfo().fusedKernels).toMatch(/whole fp32 convolutions \(KOKORO_CONV_TILES=0\)$/);
+      const c = snakeCase([1, 32, 3000], 7, 3, 21);
+      const { tiled: result, whole } = tiled('snake', { ...c, tileSteps: 700 });
+      expect(maxAbsDifference(result, whole)).toBeLessThan(exact ? 1e-30 : 1e-4);
+    } finally {
+      delete process.env.KOKORO_CONV_TILES;
+    }
+  });
+
   // The generator's upsampling shapes (kernel 2 x stride, padding stride / 2), one other shape
   // that tiles (kernel 3, stride 1, padding 1), and one that does not (output padding: whole op).
   const TRANSPOSE: Array<{ io: [number, number]; kernel: number; stride: number; padding: number; steps: number; tile: number; outputPadding?: number }> = [
