@@ -1,13 +1,13 @@
 #include "core/KModel.h"
 
 #include <chrono>
-#include <utility>
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
 #include <random>
 #include <set>
 #include <sstream>
+#include <utility>
 
 #include <torch/csrc/jit/runtime/graph_executor.h>
 
@@ -306,9 +306,10 @@ InferenceResult KModel::runPrepared(PreparedRequest&& prepared, StageTimes* time
   const auto predicted_at = std::chrono::steady_clock::now();
 
   SourceNoise drawn = drawSourceNoise(predicted.f0.size(1), result.seed);
-  // The inputs are moved into the call (run_method would copy them from an initializer list
-  // that lives until it returns), so that the decoder frees the source noise (16 MiB for 244
-  // tokens) once the harmonic source has read it, before the generator's largest stage.
+  // The noise is moved into the call, with no other reference left (run_method copies its
+  // arguments from an initializer list that lives until it returns), so that the decoder frees
+  // it (16 MiB for 244 tokens) once the harmonic source has read it, before the generator's
+  // largest stage.
   std::vector<c10::IValue> inputs;
   inputs.reserve(6);
   for (at::Tensor* input : {&predicted.asr, &predicted.f0, &predicted.n, &style}) inputs.emplace_back(*input);
