@@ -13,6 +13,16 @@
 namespace kokoro {
 namespace {
 
+// Tiles pay only where the peak is: they cost fp32 about 11 % in speed (a copy per tile and the
+// element-wise pass re-reading its halo), and a stage tensor below this size is not what sets
+// the process's peak (BENCHMARKS.md, "Issue 8: fp32 peak, fourth pass"). 32 MiB is 128 float32
+// channels x 65,536 steps, about 13.6 s of audio in the generator's last stage.
+constexpr int64_t kTileFromBytes = int64_t{32} << 20;
+
+int64_t tileStepsFor(int64_t stageBytes, int64_t tileSteps) {
+  return stageBytes >= kTileFromBytes ? tileSteps : 0;  // 0: the whole convolution
+}
+
 bool useFused(const at::Tensor& x, const at::Tensor& gamma, const at::Tensor& beta, const at::Tensor& alpha) {
   return fusedKernelsEnabled() && adainSnakeFusable(x, gamma, beta, alpha);
 }
@@ -35,19 +45,25 @@ at::Tensor& adainSnakeInPlace(at::Tensor& x, const at::Tensor& gamma, const at::
 at::Tensor adainSnakeConv(const at::Tensor& x, const at::Tensor& gamma, const at::Tensor& beta,
                           const at::Tensor& alpha, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
                           int64_t padding, int64_t dilation) {
-  return snakeConv(x, gamma, beta, alpha, weight, bias, padding, dilation, c10::nullopt);
+  return snakeConv(x, gamma, beta, alpha, weight, bias, padding, dilation, c10::nullopt,
+                   tileStepsFor(static_cast<int64_t>(x.nbytes()), kSnakeConvTileSteps));
 }
 
 at::Tensor& adainSnakeConvAdd(at::Tensor& sum, const at::Tensor& x, const at::Tensor& gamma, const at::Tensor& beta,
                               const at::Tensor& alpha, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
                               int64_t padding, int64_t dilation) {
-  snakeConv(x, gamma, beta, alpha, weight, bias, padding, dilation, sum);
+  snakeConv(x, gamma, beta, alpha, weight, bias, padding, dilation, sum,
+            tileStepsFor(static_cast<int64_t>(x.nbytes()), kSnakeConvTileSteps));
   return sum;
 }
 
 at::Tensor tiledConvTranspose(const at::Tensor& x, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
                               int64_t stride, int64_t padding, int64_t outputPadding, int64_t groups) {
-  return convTranspose1d(x, weight, bias, stride, padding, outputPadding, groups);
+  const int64_t outputBytes = x.dim() == 3 && weight.dim() == 3
+                                  ? x.size(0) * weight.size(1) * x.size(2) * stride * static_cast<int64_t>(x.element_size())
+                                  : 0;
+  return convTranspose1d(x, weight, bias, stride, padding, outputPadding, groups,
+                         tileStepsFor(outputBytes, kConvTransposeTileSteps));
 }
 
 }  // namespace
@@ -66,8 +82,8 @@ std::string fusedKernelsDescription() {
   if (!fusedKernelsEnabled()) return "off (KOKORO_FUSED=0)";
   const std::string kernel = "adain+snake (CPU fp32/bf16, sin from " + fusedSinSource() + ")";
   if (!convolutionTilesEnabled()) return kernel + ", whole fp32 convolutions (KOKORO_CONV_TILES=0)";
-  return kernel + ", fp32 convolutions in time tiles (" + std::to_string(kSnakeConvTileSteps) + " / " +
-         std::to_string(kConvTransposeTileSteps) + " steps)";
+  return kernel + ", convolutions of stages from " + std::to_string(kTileFromBytes >> 20) + " MiB in time tiles (" +
+         std::to_string(kSnakeConvTileSteps) + " / " + std::to_string(kConvTransposeTileSteps) + " steps)";
 }
 
 }  // namespace kokoro
