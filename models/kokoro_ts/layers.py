@@ -45,6 +45,7 @@ class Conv1d(nn.Module):
     groups: Final[int]
     same_padding: Final[bool]
     direct_max_padding: Final[int]
+    packed_weight: Optional[Tensor]
 
     def __init__(self, n_in: int, n_out: int, kernel: int, stride: int = 1, padding: int = 0,
                  dilation: int = 1, groups: int = 1, bias: bool = True, same_padding: bool = False):
@@ -60,11 +61,10 @@ class Conv1d(nn.Module):
         self.groups = groups
         self.same_padding = same_padding
         self.direct_max_padding = ONEDNN_DIRECT_MAX_PADDING
+        self.packed_weight = None
 
     def forward(self, x: Tensor) -> Tensor:
-        padding = self.padding
-        if self.same_padding:
-            padding = (self.weight.size(2) - 1) // 2 * self.dilation
+        padding = self._padding()
         if padding > self.direct_max_padding and x.dtype == torch.bfloat16 and not x.is_cuda:
             # oneDNN's direct bfloat16 kernel takes at most that much padding; beyond it the
             # convolution falls back to im2col + GEMM (the generator's kernel-11, dilation-5
@@ -72,7 +72,45 @@ class Conv1d(nn.Module):
             # instead keep the direct kernel. bfloat16 only: float32 stays the official op's.
             x = F.pad(x, [padding, padding])
             padding = 0
+        packed = self.packed_weight
+        if packed is not None:
+            # The same oneDNN convolution as F.conv1d's, minus its reorder of the weight.
+            return torch.mkldnn_convolution(x.unsqueeze(2), packed, self.bias, [0, padding], [1, self.stride],
+                                            [1, self.dilation], self.groups).squeeze(2)
         return F.conv1d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
+
+    def _kernel_size(self) -> int:
+        packed = self.packed_weight
+        return packed.size(3) if packed is not None else self.weight.size(2)
+
+    def _padding(self) -> int:
+        if self.same_padding:
+            return (self._kernel_size() - 1) // 2 * self.dilation
+        return self.padding
+
+    @torch.jit.export
+    def pack_weight(self) -> bool:
+        """Keeps a bfloat16 CPU weight in oneDNN's blocked layout, so that a convolution no
+        longer reorders it on every call (a fixed cost per pass: the decoder's 1024-channel
+        weights are 6.7 MB each). The loader calls this once and then drops `weight` (the packed
+        copy replaces it; `unpacked_weight` gives it back). Same kernel, same results. Returns
+        whether it packed: only bfloat16 weights on the CPU in ungrouped convolutions are."""
+        w = self.weight
+        if w.dtype != torch.bfloat16 or w.is_cuda or self.groups != 1 or self.packed_weight is not None:
+            return False
+        # The layout is chosen for the nominal padding: with forward's padding 0 for a large one,
+        # oneDNN's default input width is shorter than the dilated kernel and the query fails.
+        self.packed_weight = torch._C._nn.mkldnn_reorder_conv2d_weight(
+            w.unsqueeze(2).to_mkldnn(), [0, self._padding()], [1, self.stride], [1, self.dilation], self.groups)
+        return True
+
+    @torch.jit.export
+    def unpacked_weight(self) -> Tensor:
+        """The weight in its plain [out, in, kernel] layout, packed or not."""
+        packed = self.packed_weight
+        if packed is not None:
+            return packed.to_dense().squeeze(2)
+        return self.weight
 
 
 class ConvTranspose1d(nn.Module):

@@ -206,3 +206,29 @@ def test_the_generator_calls_the_fused_operator(tiny_model, fixture_config, tmp_
         assert torch.equal(norm.with_snake(x, s, alpha, False), expected)
         y = x.clone()
         assert torch.equal(norm.with_snake(y, s, alpha, True), expected) and torch.equal(y, expected)
+
+
+@pytest.mark.parametrize("kernel,stride,dilation,same", [(3, 1, 1, True), (11, 1, 5, True), (12, 6, 1, False),
+                                                          (1, 1, 1, False)])
+def test_packed_bf16_convolution_equals_the_plain_one(kernel, stride, dilation, same):
+    from kokoro_ts.layers import Conv1d
+    torch.manual_seed(kernel)
+    conv = Conv1d(40, 24, kernel, stride=stride, padding=0 if same else kernel // 2, dilation=dilation,
+                  same_padding=same)
+    conv.weight.data = torch.randn(24, 40, kernel).bfloat16()
+    conv.bias.data = torch.randn(24).bfloat16()
+    scripted = torch.jit.script(conv)
+    x = torch.randn(1, 40, 333).bfloat16()
+    plain = scripted(x)
+    assert scripted.pack_weight()
+    assert not scripted.pack_weight()  # once
+    scripted.weight = torch.nn.Parameter(torch.empty(0, dtype=torch.bfloat16), requires_grad=False)
+    assert torch.equal(scripted(x), plain)
+    assert torch.equal(scripted.unpacked_weight(), conv.weight.data)
+
+
+def test_float32_convolutions_are_not_packed():
+    from kokoro_ts.layers import Conv1d
+    scripted = torch.jit.script(Conv1d(8, 8, 3, same_padding=True))
+    assert not scripted.pack_weight()
+    assert scripted.packed_weight is None
