@@ -98,10 +98,13 @@ class Conv1d(nn.Module):
         w = self.weight
         if w.dtype != torch.bfloat16 or w.is_cuda or self.groups != 1 or self.packed_weight is not None:
             return False
-        # The layout is chosen for the nominal padding: with forward's padding 0 for a large one,
-        # oneDNN's default input width is shorter than the dilated kernel and the query fails.
+        # oneDNN picks the layout for a convolution of its own default input width: with the
+        # padding 0 of a pre-padded input (see forward) that width is shorter than a dilated
+        # kernel and the query fails, and with the large padding itself it picks the GEMM
+        # kernel's plain layout. The direct kernel's layout does not depend on the padding.
+        padding = min(self._padding(), self.direct_max_padding)
         self.packed_weight = torch._C._nn.mkldnn_reorder_conv2d_weight(
-            w.unsqueeze(2).to_mkldnn(), [0, self._padding()], [1, self.stride], [1, self.dilation], self.groups)
+            w.unsqueeze(2).to_mkldnn(), [0, padding], [1, self.stride], [1, self.dilation], self.groups)
         return True
 
     @torch.jit.export
