@@ -12,7 +12,7 @@
 // cache warm). --lengths new: every round an input length neither archive has seen (101, 102,
 // ... phonemes), so that per-shape costs (oneDNN creating its primitives) count, as they do for
 // a server whose requests differ in length. --phonemes N: N phonemes instead of 112 (new
-// lengths N - 11 + round), e.g. 12 for the short first chunks whose fixed cost matters. Prints
+// lengths N - 12 + round), e.g. 12 for the short first chunks whose fixed cost matters. Prints
 // JSON: seconds per round, per-round ratio candidate / baseline and its median, and the same
 // for the decode stage alone (stats().stageSeconds).
 import { join } from 'node:path';
@@ -63,7 +63,7 @@ for (const name of Object.keys(models)) await run(name, phonemeCount, 0); // war
 for (const list of Object.values(decodeSeconds)) list.length = 0;
 const seconds = { baseline: [], candidate: [] };
 for (let round = 1; round <= rounds; round++) {
-  const phonemes = values.lengths === 'same' ? phonemeCount : phonemeCount - 11 + round;
+  const phonemes = values.lengths === 'same' ? phonemeCount : phonemeCount - 12 + round;
   const order = round % 2 ? ['baseline', 'candidate'] : ['candidate', 'baseline'];
   for (const name of order) seconds[name].push(await run(name, phonemes, round));
 }
