@@ -232,3 +232,18 @@ def test_float32_convolutions_are_not_packed():
     scripted = torch.jit.script(Conv1d(8, 8, 3, same_padding=True))
     assert not scripted.pack_weight()
     assert scripted.packed_weight is None
+
+
+def test_packed_polyphase_upsampling_equals_the_plain_one():
+    from kokoro_ts.layers import ConvTranspose1d
+    torch.manual_seed(0)
+    up = ConvTranspose1d(48, 24, 20, stride=10, padding=5)
+    up.weight.data = torch.randn(48, 24, 20).bfloat16()
+    up.bias.data = torch.randn(24).bfloat16()
+    scripted = torch.jit.script(up)
+    x = torch.randn(1, 48, 57).bfloat16()
+    plain = scripted(x)
+    assert scripted.pack_weight()
+    scripted.weight = torch.nn.Parameter(torch.empty(0, dtype=torch.bfloat16), requires_grad=False)
+    assert torch.equal(scripted(x), plain)
+    assert torch.equal(scripted.unpacked_weight(), up.weight.data)
