@@ -68,11 +68,11 @@ class EnglishG2P {
   std::optional<std::string> stemIng(const std::string& word, const std::string& tag, std::optional<double> stress,
                                      const Neighbours& near, const Context& context) const;
   // An -ing form the lexicon lacks, whose stem it has: espeak-ng's reading of the whole word when
-  // it has the same sounds as stem + ɪŋ up to stress and the spelling of reduced vowels
-  // (soundsAlike), else stem + ɪŋ. The lexicon's machine-made tier, the long tail that words
+  // it has the same sounds as stem + ɪŋ up to stress, the spelling of reduced vowels and the
+  // reduction of an unstressed vowel (soundsAlike), else stem + ɪŋ. The lexicon's machine-made tier, the long tail that words
   // outside both tiers resemble, is espeak's whole-word reading, and Kokoro heard those readings
   // for those words; on held-out forms this raises agreement over both tiers (American 85.7 ->
-  // 89.2 %, British 91.6 -> 93.5 % on the study pool) though it lowers it on hand-written forms
+  // 92.2 %, British 91.6 -> 94.0 % on the study pool) though it lowers it on hand-written forms
   // (BENCHMARKS.md, "English front end"). Only -ing: for -s and -ed it lowers both.
   std::optional<std::string> stemIngOrWholeWord(const std::string& word, const std::string& tag,
                                                 std::optional<double> stress, const Neighbours& near,

@@ -1,5 +1,7 @@
 #include "core/EnglishSuffixes.h"
 
+#include <vector>
+
 #include "core/EnglishStress.h"
 #include "core/Vocab.h"
 
@@ -134,15 +136,50 @@ std::optional<std::string> ingForm(const std::string& stemPhonemes, std::string_
 }
 
 bool soundsAlike(const std::string& a, const std::string& b) {
+  struct Sound {
+    char32_t symbol;
+    bool vowel, stressed;
+  };
+  // Stress marks move onto the vowel they govern; a syllabic mark counts as a reduced vowel; the
+  // American flap and glottal stop are compared in one spelling whether they come from the
+  // lexicon (ɾ ʔ) or from espeak-ng through the model's symbols (T t) -- before this, no stem
+  // with a flap ever matched.
   const auto sounds = [](const std::string& phonemes) {
-    std::u32string out;
+    std::vector<Sound> out;
+    bool stress = false;
     for (char32_t cp : decodeUtf8(phonemes)) {
-      if (cp == kPrimary || cp == kSecondary) continue;
-      out += in(cp, U"ᵻɪəʊʌᵊ") ? U'ə' : cp;
+      if (cp == kPrimary || cp == kSecondary) {
+        stress = true;
+        continue;
+      }
+      if (cp == kSyllabic) cp = U'ə';
+      if (cp == U'ɾ') cp = U'T';
+      if (cp == U'ʔ') cp = U't';
+      const bool vowel = isEnglishVowel(cp);
+      out.push_back({cp, vowel, vowel && stress});
+      if (vowel) stress = false;
     }
     return out;
   };
-  return sounds(a) == sounds(b);
+  // Reduced vowels are one; an unstressed i or ɛ in one reading may be reduced in the other (the
+  // first vowel of re-, de-, ex-, em-: ɹiwˈɑʃ against ɹᵻwˈɑʃɪŋ); n and ŋ before k or ɡ are one
+  // (espeak-ng assimilates the nasal: ɪnɡˈʌlf against ɪŋɡˈʌlfɪŋ).
+  const auto reduced = [](char32_t cp) { return in(cp, U"ᵻɪəʊʌ"); };
+  const auto reducible = [](const Sound& s) { return !s.stressed && in(s.symbol, U"iɛ"); };
+  const auto x = sounds(a), y = sounds(b);
+  if (x.size() != y.size()) return false;
+  for (size_t i = 0; i < x.size(); ++i) {
+    const Sound& p = x[i];
+    const Sound& q = y[i];
+    if (p.symbol == q.symbol) continue;
+    const bool beforeVelar = i + 1 < x.size() && x[i + 1].symbol == y[i + 1].symbol && in(x[i + 1].symbol, U"kɡ");
+    if (beforeVelar && in(p.symbol, U"nŋ") && in(q.symbol, U"nŋ")) continue;
+    if (!p.vowel || !q.vowel) return false;
+    const bool alike = (reduced(p.symbol) && reduced(q.symbol)) || (reduced(p.symbol) && reducible(q)) ||
+                       (reduced(q.symbol) && reducible(p));
+    if (!alike) return false;
+  }
+  return true;
 }
 
 }  // namespace kokoro

@@ -28,9 +28,10 @@ bool ingBaseWantsSilentE(std::string_view base);
 std::optional<std::string> ingForm(const std::string& stemPhonemes, std::string_view stemSpelling,
                                    std::string_view word, bool british);
 
-// Whether two readings have the same sounds once stress marks are dropped and the reduced vowels
-// (ᵻ ɪ ə ʊ ʌ and syllabic ᵊ) are taken as one: how an -ing form built from the stem is compared
-// with espeak-ng's reading of the whole word (EnglishG2P::stemIngOrWholeWord).
+// Whether two readings have the same sounds once stress marks are dropped, the reduced vowels
+// (ᵻ ɪ ə ʊ ʌ and syllabic ᵊ) are taken as one, an unstressed i or ɛ is taken as reducible, and n
+// and ŋ before k or ɡ as one: how an -ing form built from the stem is compared with espeak-ng's
+// reading of the whole word (EnglishG2P::stemIngOrWholeWord).
 bool soundsAlike(const std::string& a, const std::string& b);
 
 }  // namespace kokoro

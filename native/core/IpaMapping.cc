@@ -96,6 +96,11 @@ std::string mapEspeakIpa(const std::string& ipa, EspeakLanguage language) {
   replaceAll(s, "ɾ", "T");  // the flap of American "butter"
   replaceAll(s, "ʔ", "t");
   replaceAll(s, "^", "");
+  // One r where espeak-ng writes an r-coloured vowel and then the linking r (ɚɹ, ʊɹ + ɹ:
+  // "wondering" wˈʌndəɹɹɪŋ): the lexicon's machine-made tier, espeak's own readings, never has two
+  // (0 of 20,944 American silver entries with əɹ), nor does the hand-written tier except across
+  // a written rr (interracial).
+  replaceAll(s, "ɹɹ", "ɹ");
   return s;
 }
 

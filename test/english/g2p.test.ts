@@ -179,8 +179,9 @@ describe('morphology for words the lexicon lacks', () => {
   });
 
   it('British -ing links a centring diphthong spelled with r through ɹ', async () => {
-    expect(await withLexicon('steering enduring', { steer: 'stˈɪə', endure: 'ɪndjˈʊə' }, {}, true))
-      .toBe('stˈɪəɹɪŋ ɪndjˈʊəɹɪŋ');
+    // espeak-ng's readings (stˈiəɹɪŋ, məʧˈʊəɹɪŋ) differ in other sounds: these are stem + ɪŋ.
+    expect(await withLexicon('steering maturing', { steer: 'stˈɪə', mature: 'mətjˈʊə' }, {}, true))
+      .toBe('stˈɪəɹɪŋ mətjˈʊəɹɪŋ');
   });
 
   it('-ing takes espeak-ng’s whole-word reading when it differs from stem + ɪŋ only in stress or reduced-vowel spelling', async () => {
@@ -196,6 +197,21 @@ describe('morphology for words the lexicon lacks', () => {
     expect(await withLexicon('updating quarrelling earmarking steering', gb, {}, true))
       .toBe('ʌpdˈAtɪŋ kwˈɒɹəlɪŋ ˈɪəmɑːkɪŋ stˈɪəɹɪŋ');
     expect(await withLexicon('updates quarrelled', gb, {}, true)).toBe('ˈʌpdAts kwˈɒɹᵊld');
+  });
+
+  it('-ing compares the two readings across the flap’s spellings, unstressed i or ɛ against a reduced vowel, and n or ŋ before k/ɡ', async () => {
+    // espeak-ng reads these sˈɑlvATɪŋ (the stem's ɾ-less flap written T), ɹᵻkˈæstɪŋ (re- reduced)
+    // and kəŋkˈʌsɪŋ (the nasal assimilated).
+    const us = { solvate: 'sˈɑlvˌAt', recast: 'ɹikˈæst', concuss: 'kənkˈʌs' };
+    expect(await withLexicon('solvating recasting concussing', us)).toBe('sˈɑlvATɪŋ ɹᵻkˈæstɪŋ kəŋkˈʌsɪŋ');
+    // A stressed ɛ is not reducible, and other sounds still keep stem + ɪŋ.
+    expect(await withLexicon('recasting feting presaging', { recast: 'ɹˈɛkæst', fete: 'fˈɛt', presage: 'pɹisˈAʤ' }))
+      .toBe('ɹˈɛkæstɪŋ fˈɛTɪŋ pɹisˈAʤɪŋ');
+    // -s and -ed are untouched.
+    expect(await withLexicon('recasts concussed', us)).toBe('ɹikˈæsts kənkˈʌst');
+    // British espeak-ng: ɛŋɡˈʌlfɪŋ, ɪŋɡɹˈAnɪŋ.
+    expect(await withLexicon('engulfing ingraining', { engulf: 'ɪnɡˈʌlf', ingrain: 'ɪnɡɹˈAn' }, {}, true))
+      .toBe('ɛŋɡˈʌlfɪŋ ɪŋɡɹˈAnɪŋ');
   });
 
   it("-'s possessives, plural possessives and curly apostrophes", async () => {
@@ -221,6 +237,14 @@ describe('compounds and unknown words', () => {
     expect(phonemes.length).toBeGreaterThan(3);
     expect(phonemes).not.toMatch(/[a-z]*[ɚɐː^]/u);
     expect(await withLexicon('zebra', {})).toMatch(/z.*b/);
+  });
+
+  it('writes one ɹ where espeak-ng writes an r-coloured vowel and a linking r, as the lexicon does', async () => {
+    // espeak-ng's American reading of these is ...ɚɹɪŋ (official mapping: əɹɹɪŋ).
+    expect(await withLexicon('wondering neighboring', {})).toBe('wˈʌndəɹɪŋ nˈAbəɹɪŋ');
+    expect(await withLexicon('wondering', {}, {}, true)).toBe('wˈʌndəɹɪŋ');
+    // A written rr in the lexicon keeps both.
+    expect(await withLexicon('interracial', { interracial: 'ˌɪntəɹɹˈAʃᵊl' })).toBe('ˌɪntəɹɹˈAʃᵊl');
   });
 });
 
