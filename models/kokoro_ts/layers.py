@@ -45,6 +45,7 @@ class Conv1d(nn.Module):
     groups: Final[int]
     same_padding: Final[bool]
     direct_max_padding: Final[int]
+    packed_weight: Optional[Tensor]
 
     def __init__(self, n_in: int, n_out: int, kernel: int, stride: int = 1, padding: int = 0,
                  dilation: int = 1, groups: int = 1, bias: bool = True, same_padding: bool = False):
@@ -60,11 +61,10 @@ class Conv1d(nn.Module):
         self.groups = groups
         self.same_padding = same_padding
         self.direct_max_padding = ONEDNN_DIRECT_MAX_PADDING
+        self.packed_weight = None
 
     def forward(self, x: Tensor) -> Tensor:
-        padding = self.padding
-        if self.same_padding:
-            padding = (self.weight.size(2) - 1) // 2 * self.dilation
+        padding = self._padding()
         if padding > self.direct_max_padding and x.dtype == torch.bfloat16 and not x.is_cuda:
             # oneDNN's direct bfloat16 kernel takes at most that much padding; beyond it the
             # convolution falls back to im2col + GEMM (the generator's kernel-11, dilation-5
@@ -72,7 +72,48 @@ class Conv1d(nn.Module):
             # instead keep the direct kernel. bfloat16 only: float32 stays the official op's.
             x = F.pad(x, [padding, padding])
             padding = 0
+        packed = self.packed_weight
+        if packed is not None:
+            # The same oneDNN convolution as F.conv1d's, minus its reorder of the weight.
+            return torch.mkldnn_convolution(x.unsqueeze(2), packed, self.bias, [0, padding], [1, self.stride],
+                                            [1, self.dilation], self.groups).squeeze(2)
         return F.conv1d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
+
+    def _kernel_size(self) -> int:
+        packed = self.packed_weight
+        return packed.size(3) if packed is not None else self.weight.size(2)
+
+    def _padding(self) -> int:
+        if self.same_padding:
+            return (self._kernel_size() - 1) // 2 * self.dilation
+        return self.padding
+
+    @torch.jit.export
+    def pack_weight(self) -> bool:
+        """Keeps a bfloat16 CPU weight in oneDNN's blocked layout, so that a convolution no
+        longer reorders it on every call (a fixed cost per pass: the decoder's 1024-channel
+        weights are 6.7 MB each). The loader calls this once and then drops `weight` (the packed
+        copy replaces it; `unpacked_weight` gives it back). Same kernel, same results. Returns
+        whether it packed: only bfloat16 weights on the CPU in ungrouped convolutions are."""
+        w = self.weight
+        if w.dtype != torch.bfloat16 or w.is_cuda or self.groups != 1 or self.packed_weight is not None:
+            return False
+        # oneDNN picks the layout for a convolution of its own default input width: with the
+        # padding 0 of a pre-padded input (see forward) that width is shorter than a dilated
+        # kernel and the query fails, and with the large padding itself it picks the GEMM
+        # kernel's plain layout. The direct kernel's layout does not depend on the padding.
+        padding = min(self._padding(), self.direct_max_padding)
+        self.packed_weight = torch._C._nn.mkldnn_reorder_conv2d_weight(
+            w.unsqueeze(2).to_mkldnn(), [0, padding], [1, self.stride], [1, self.dilation], self.groups)
+        return True
+
+    @torch.jit.export
+    def unpacked_weight(self) -> Tensor:
+        """The weight in its plain [out, in, kernel] layout, packed or not."""
+        packed = self.packed_weight
+        if packed is not None:
+            return packed.to_dense().squeeze(2)
+        return self.weight
 
 
 class ConvTranspose1d(nn.Module):
@@ -80,6 +121,7 @@ class ConvTranspose1d(nn.Module):
     padding: Final[int]
     output_padding: Final[int]
     groups: Final[int]
+    packed_weight: Optional[Tensor]
 
     def __init__(self, n_in: int, n_out: int, kernel: int, stride: int, padding: int,
                  output_padding: int = 0, groups: int = 1):
@@ -90,6 +132,7 @@ class ConvTranspose1d(nn.Module):
         self.padding = padding
         self.output_padding = output_padding
         self.groups = groups
+        self.packed_weight = None
 
     def forward(self, x: Tensor) -> Tensor:
         # Runs in its weights' dtype. libtorch 1.13's CPU conv_transpose rejects bfloat16, so
@@ -105,6 +148,8 @@ class ConvTranspose1d(nn.Module):
 
     def polyphase_applies(self) -> bool:
         """The upsampling shape of the generator: kernel 2 * stride, padding stride / 2."""
+        if self.packed_weight is not None:
+            return True  # packed only where it applies
         s = self.stride
         return (self.weight.size(2) == 2 * s and 2 * self.padding == s and
                 self.output_padding == 0 and self.groups == 1)
@@ -116,13 +161,46 @@ class ConvTranspose1d(nn.Module):
         input padded by one step each side; the phases are then interleaved and cropped by p.
         The sums run in another order than the op's: used for bfloat16 only."""
         s = self.stride
-        n_in, n_out = self.weight.size(0), self.weight.size(1)
-        taps = torch.stack([self.weight[:, :, s:], self.weight[:, :, :s]], dim=3)
-        weight = taps.permute(2, 1, 0, 3).reshape(s * n_out, n_in, 2)
-        phases = F.conv1d(x, weight, self.bias.repeat(s), 1, 1)
+        n_out = self.bias.size(0)
+        packed = self.packed_weight
+        if packed is not None:
+            phases = torch.mkldnn_convolution(x.unsqueeze(2), packed, self.bias.repeat(s), [0, 1], [1, 1],
+                                              [1, 1], 1).squeeze(2)
+        else:
+            phases = F.conv1d(x, self.polyphase_weight(), self.bias.repeat(s), 1, 1)
         batch, steps = x.size(0), phases.size(2)
         y = phases.view(batch, s, n_out, steps).permute(0, 2, 3, 1).reshape(batch, n_out, steps * s)
         return y[:, :, self.padding:self.padding + (steps - 1) * s]
+
+    def polyphase_weight(self) -> Tensor:
+        """[s * n_out, n_in, 2]: phase r's taps r + s and r for every output channel."""
+        s = self.stride
+        n_in, n_out = self.weight.size(0), self.weight.size(1)
+        taps = torch.stack([self.weight[:, :, s:], self.weight[:, :, :s]], dim=3)
+        return taps.permute(2, 1, 0, 3).reshape(s * n_out, n_in, 2)
+
+    @torch.jit.export
+    def pack_weight(self) -> bool:
+        """The polyphase weight built once and packed as Conv1d.pack_weight does (bfloat16 on
+        the CPU, where the polyphase form runs); the loader then drops `weight`."""
+        w = self.weight
+        if w.dtype != torch.bfloat16 or w.is_cuda or not self.polyphase_applies():
+            return False
+        self.packed_weight = torch._C._nn.mkldnn_reorder_conv2d_weight(
+            self.polyphase_weight().unsqueeze(2).to_mkldnn(), [0, 1], [1, 1], [1, 1], 1)
+        return True
+
+    @torch.jit.export
+    def unpacked_weight(self) -> Tensor:
+        """The weight in its plain [in, out, kernel] layout, packed or not."""
+        packed = self.packed_weight
+        if packed is None:
+            return self.weight
+        s = self.stride
+        n_out = self.bias.size(0)
+        taps = packed.to_dense().squeeze(2)  # [s * n_out, n_in, 2]
+        taps = taps.reshape(s, n_out, taps.size(1), 2).permute(2, 1, 0, 3)  # [n_in, n_out, s, 2]
+        return torch.cat([taps[:, :, :, 1], taps[:, :, :, 0]], dim=2)
 
 
 class BiLSTM(nn.Module):

@@ -232,3 +232,44 @@ def test_the_float32_generator_calls_the_tiled_operators(tiny_model, fixture_con
     h = torch.randn(1, up.weight.size(0), 50)
     official = torch.nn.functional.conv_transpose1d(h, up.weight, up.bias, up.stride, up.padding)
     assert torch.equal(up(h), official)
+
+
+@pytest.mark.parametrize("kernel,stride,dilation,same", [(3, 1, 1, True), (11, 1, 5, True), (12, 6, 1, False),
+                                                          (1, 1, 1, False)])
+def test_packed_bf16_convolution_equals_the_plain_one(kernel, stride, dilation, same):
+    from kokoro_ts.layers import Conv1d
+    torch.manual_seed(kernel)
+    conv = Conv1d(40, 24, kernel, stride=stride, padding=0 if same else kernel // 2, dilation=dilation,
+                  same_padding=same)
+    conv.weight.data = torch.randn(24, 40, kernel).bfloat16()
+    conv.bias.data = torch.randn(24).bfloat16()
+    scripted = torch.jit.script(conv)
+    x = torch.randn(1, 40, 333).bfloat16()
+    plain = scripted(x)
+    assert scripted.pack_weight()
+    assert not scripted.pack_weight()  # once
+    scripted.weight = torch.nn.Parameter(torch.empty(0, dtype=torch.bfloat16), requires_grad=False)
+    assert torch.equal(scripted(x), plain)
+    assert torch.equal(scripted.unpacked_weight(), conv.weight.data)
+
+
+def test_float32_convolutions_are_not_packed():
+    from kokoro_ts.layers import Conv1d
+    scripted = torch.jit.script(Conv1d(8, 8, 3, same_padding=True))
+    assert not scripted.pack_weight()
+    assert scripted.packed_weight is None
+
+
+def test_packed_polyphase_upsampling_equals_the_plain_one():
+    from kokoro_ts.layers import ConvTranspose1d
+    torch.manual_seed(0)
+    up = ConvTranspose1d(48, 24, 20, stride=10, padding=5)
+    up.weight.data = torch.randn(48, 24, 20).bfloat16()
+    up.bias.data = torch.randn(24).bfloat16()
+    scripted = torch.jit.script(up)
+    x = torch.randn(1, 48, 57).bfloat16()
+    plain = scripted(x)
+    assert scripted.pack_weight()
+    scripted.weight = torch.nn.Parameter(torch.empty(0, dtype=torch.bfloat16), requires_grad=False)
+    assert torch.equal(scripted(x), plain)
+    assert torch.equal(scripted.unpacked_weight(), up.weight.data)

@@ -14,6 +14,7 @@
 #include "core/Allocator.h"
 #include "core/Checkpoint.h"
 #include "core/Error.h"
+#include "core/PackedWeights.h"
 #include "core/Runtime.h"
 
 namespace kokoro {
@@ -218,6 +219,7 @@ std::shared_ptr<const KModel> KModel::load(const ModelSpec& spec) {
   model->voiceRowRule_ = spec.voiceRowRule;
   model->threads_ = spec.threads;
   for (const auto& param : model->module_.parameters()) model->parameterCount_ += param.numel();
+  if (precision == Precision::kBFloat16 && spec.device == "cpu") packDecoderWeights(model->module_);
   model->hasBatchMethods_ = model->module_.find_method("predict_batch").has_value() &&
                             model->module_.find_method("decode_batch").has_value();
   releaseCachedTensorBlocks();
@@ -340,6 +342,7 @@ InferenceResult KModel::runPrepared(PreparedRequest&& prepared, StageTimes* time
 void KModel::save(const std::string& path) const {
   try {
     torch::jit::Module copy = module_.clone();
+    unpackDecoderWeights(copy);
     copy.to(c10::Device(c10::kCPU));
     convertDecoder(copy, Precision::kFloat32);  // saved files are float32, whatever ran here
     copy.save(path);
