@@ -13,9 +13,9 @@
 namespace kokoro {
 namespace {
 
-// Tiles pay only where the peak is: they cost fp32 about 11 % in speed (a copy per tile and the
-// element-wise pass re-reading its halo), and a stage tensor below this size is not what sets
-// the process's peak (BENCHMARKS.md, "Issue 8: fp32 peak, fourth pass"). 32 MiB is 128 float32
+// Tiles pay only where the peak is: they cost fp32 about 14 % in speed on a long pass (a copy per
+// tile and the element-wise pass re-reading its halo), and a stage tensor below this size does not
+// set the process's peak (BENCHMARKS.md, "Issue 8: fp32 peak, fourth pass"). 32 MiB is 128 float32
 // channels x 65,536 steps, about 13.6 s of audio in the generator's last stage.
 constexpr int64_t kTileFromBytes = int64_t{32} << 20;
 

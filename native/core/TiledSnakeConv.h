@@ -23,11 +23,13 @@
 
 namespace kokoro {
 
-// The tile width the registered operator uses: 8,192 steps (4 MiB at 128 float32 channels).
-// Process peaks for 244 tokens (fp32): 747 MiB at 2,048, 750 at 4,096, 756 at 8,192; but every
-// tile is a few more parallel regions (reorders, convolution, copies), which a loaded machine
-// makes expensive, so not narrower (BENCHMARKS.md, "Issue 8: fp32 peak, fourth pass").
-constexpr int64_t kSnakeConvTileSteps = 8192;
+// The tile width the registered operator uses: 2,048 steps (1 MiB at 128 float32 channels).
+// Process peaks for 244 tokens (fp32), repeated runs: 749-750 MiB at 2,048; 752 or 765 at 4,096
+// and 756-771 at 8,192 (two modes, the upper one over the 763 MiB target). Narrower tiles are
+// more parallel regions (reorders, convolution, copies): 244 tokens cost 1.14x the whole
+// convolutions at 2,048 (idle, alternated), so KokoroOps tiles only stages large enough to set
+// the peak (BENCHMARKS.md).
+constexpr int64_t kSnakeConvTileSteps = 2048;
 
 // x [B, C, T]; gamma, beta [B, C, 1]; alpha [1, C, 1]; weight [C_out, C, K] with "same" padding
 // (2 * padding == dilation * (K - 1)); accumulate, when given, [B, C_out, T] of x's type and
