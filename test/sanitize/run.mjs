@@ -105,8 +105,11 @@ if (named.length) {
   }
 }
 
-const { findings, foreignLeaks, logs: logCount } = readSanitizerLogs(logs);
+const { findings, foreignLeaks, incompleteLeakChecks, logs: logCount } = readSanitizerLogs(logs);
 console.log(`\nsanitizer logs: ${logCount} processes, ${findings.length} findings in our code, ${foreignLeaks} leaks outside it (not ours, not failed)`);
+if (incompleteLeakChecks.length) {
+  console.log(`leak check incomplete in ${incompleteLeakChecks.length} process(es): LeakSanitizer's tracer crashed at exit (${incompleteLeakChecks.join(', ')}; no error report, not failed)`);
+}
 for (const finding of findings) console.log(`  ${finding}`);
 totals.failed += findings.length;
 

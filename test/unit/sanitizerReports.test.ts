@@ -59,7 +59,20 @@ describe('reading the sanitizer logs', () => {
     expect(findings.filter((f: string) => /neither an error report nor a leak report/.test(f))).toHaveLength(1);
   });
 
+  it('counts a crash of LeakSanitizer\'s tracer as an incomplete leak check, not a finding, unless something else is in the log', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kokoro-san-'));
+    const tracer = (pid: number) => `Tracer caught signal 11: addr=0x6cf8 pc=0x7f0f85ee80f0 sp=0x7f0f837ffd10\n==${pid}==LeakSanitizer has encountered a fatal error.\n==${pid}==HINT: For debugging, try setting environment variable LSAN_OPTIONS=verbosity=1:log_threads=1\n==${pid}==HINT: LeakSanitizer does not work under ptrace (strace, gdb, etc)\n`;
+    writeFileSync(join(dir, 'asan.4747'), tracer(4747));
+    writeFileSync(join(dir, 'asan.4848'), `${tracer(4848)}==4848==AddressSanitizer CHECK failed: sanitizer_common.cpp:61\n`);
+    writeFileSync(join(dir, 'asan.4949'), '==4949==LeakSanitizer has encountered a fatal error.\n');
+    const { findings, incompleteLeakChecks } = readSanitizerLogs(dir);
+    expect(incompleteLeakChecks.sort()).toEqual(['asan.4747', 'asan.4848']);
+    expect(findings.some((f: string) => f.startsWith('asan.4747:'))).toBe(false);
+    expect(findings.filter((f: string) => f.startsWith('asan.4848:') && /CHECK failed/.test(f))).toHaveLength(1);
+    expect(findings.filter((f: string) => f.startsWith('asan.4949:') && /fatal error/.test(f))).toHaveLength(1);
+  });
+
   it('finds nothing in a run without logs', () => {
-    expect(readSanitizerLogs(join(tmpdir(), 'kokoro-san-missing'))).toEqual({ findings: [], foreignLeaks: 0, logs: 0 });
+    expect(readSanitizerLogs(join(tmpdir(), 'kokoro-san-missing'))).toEqual({ findings: [], foreignLeaks: 0, incompleteLeakChecks: [], logs: 0 });
   });
 });
