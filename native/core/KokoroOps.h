@@ -18,8 +18,9 @@ namespace kokoro {
 // Whether the fused kernels run now: false when KOKORO_FUSED=0.
 bool fusedKernelsEnabled();
 
-// Whether the convolutions run in time tiles (TiledSnakeConv.h, TiledConvTranspose.h): with the
-// fused kernels, unless KOKORO_CONV_TILES=0 (whole convolutions: faster in fp32, higher peak).
+// Whether the convolutions may run in time tiles (TiledSnakeConv.h, TiledConvTranspose.h): with the
+// fused kernels, unless KOKORO_CONV_TILES=0 (whole convolutions: faster in fp32, higher peak). The
+// registered operators tile only stage tensors of 32 MiB or more (KokoroOps.cc, kTileFromBytes).
 bool convolutionTilesEnabled();
 
 // One line for runtimeInfo() and `kokoro-native info`.

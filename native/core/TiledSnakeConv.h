@@ -11,7 +11,7 @@
 // steps plus the convolution's halo (zeros beyond x's ends, as the convolution's own padding
 // gives) and runs the same convolution, padding included, over them. Every output is the same
 // dot product in the same order as the whole convolution's, so in float32 the result is the
-// untiled one bit for bit (checked by test/native/tiledSnakeConv.test.ts). Every tile has the
+// untiled one bit for bit (checked by test/native/fusedKernels.test.ts). Every tile has the
 // same width whatever T is (the last one overlaps its predecessor), so oneDNN's primitive cache
 // sees one shape per convolution instead of one per input length.
 #pragma once
