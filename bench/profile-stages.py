@@ -46,6 +46,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--ops", default="", help="shared library with the native kokoro:: operators")
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--tokens", type=int, default=len(PHONEMES))
+    parser.add_argument("--no-pack", action="store_true",
+                        help="bf16: leave the convolution weights in plain layout (the loader packs them)")
     return parser.parse_args()
 
 
@@ -54,6 +56,16 @@ def convert_decoder(model: torch.nn.Module) -> None:
     for name, param in model.named_parameters():
         if name.startswith("decoder.") and not name.startswith(FLOAT32_ONLY):
             param.data = param.data.to(torch.bfloat16)
+
+
+def pack_decoder(model: torch.nn.Module) -> int:
+    """What native/core/PackedWeights.cc packDecoderWeights does after the bf16 conversion."""
+    packed = 0
+    for name, module in model.named_modules():
+        if name.startswith("decoder.") and hasattr(module, "pack_weight") and module.pack_weight():
+            module.weight = torch.nn.Parameter(torch.empty(0, dtype=torch.bfloat16), requires_grad=False)
+            packed += 1
+    return packed
 
 
 def label_stages(model: torch.nn.Module) -> None:
@@ -98,6 +110,8 @@ def main() -> None:
     load_official_checkpoint(model, os.path.join(ROOT, ".test-artifacts", "full-size-random", "kokoro-random.pth"))
     if args.precision == "bf16":
         convert_decoder(model)
+        if not args.no_pack:
+            pack_decoder(model)
     voice = torch.load(os.path.join(SHARED, "kokoro-v1_0", "voices", "af_heart.pt"))
     phonemes = (PHONEMES * (args.tokens // len(PHONEMES) + 1))[:args.tokens]
     ids = torch.LongTensor([[0] + [config["vocab"][c] for c in phonemes if c in config["vocab"]] + [0]])

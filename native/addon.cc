@@ -179,6 +179,7 @@ Napi::Value runtimeInfo(const Napi::CallbackInfo& info) {
       pool.Set("cachedBytes", static_cast<double>(stats.cachedBytes));
       pool.Set("maps", static_cast<double>(stats.maps));
       pool.Set("reuses", static_cast<double>(stats.reuses));
+      pool.Set("recycles", static_cast<double>(stats.recycles));
       pool.Set("unmaps", static_cast<double>(stats.unmaps));
       out.Set("tensorPool", pool);
     } else {

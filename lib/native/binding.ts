@@ -121,6 +121,8 @@ export interface TensorPoolInfo {
   maps: number;
   /** Requests served from the cache. */
   reuses: number;
+  /** Requests the cache had no block of their size for, served by resizing a block the cache gave up (its pages stay resident). */
+  recycles: number;
   /** Blocks given back to the system. */
   unmaps: number;
 }

@@ -17,11 +17,11 @@ namespace {
 constexpr long kMmapThreshold = 256 * 1024;
 // With the pool on, the threshold stays at glibc's initial 128 KiB instead of climbing (glibc
 // raises it to the size of every mmapped block freed, up to 32 MiB). Once it has climbed, the
-// blocks between 128 KiB and the pool's 1 MiB (audio buffers, small-model activations) come from
-// the thread arenas, where blocks of many sizes that live until the next garbage collection
+// large blocks that are not tensors (audio buffers, libraries' own allocations) come from the
+// thread arenas, where blocks of many sizes that live until the next garbage collection
 // fragment them: a soak of rotating voices grew ~10 MB/min with arenas 3-4x their bytes in
-// use, and stayed flat with the threshold fixed (BENCHMARKS.md, "Soak"). Below the pool's
-// blocks a fresh mapping costs little.
+// use, and stayed flat with the threshold fixed (BENCHMARKS.md, "Soak"). Tensors of that size
+// are the pool's.
 constexpr long kPooledMmapThreshold = 128 * 1024;
 // Free space at the top of the heap above this much goes back to the system.
 constexpr long kTrimThreshold = 1024 * 1024;
@@ -29,9 +29,12 @@ constexpr long kTrimThreshold = 1024 * 1024;
 // its own free lists; a few are enough for this workload.
 constexpr int kArenaMax = 2;
 
-// Tensors from 1 MiB up are pooled: the decoder's activations and the weights, not the many
-// small tensors of the text side, which glibc serves well.
-constexpr size_t kPoolMinBlock = size_t{1} << 20;
+// Tensors from 128 KiB up, glibc's mmap threshold, are pooled: every block glibc would map
+// afresh on each allocation (and the kernel fault in and zero). The pool began at 1 MiB; the
+// ~700 blocks of 128 KiB-1 MiB per 112-phoneme pass (the text side's activations, the
+// decoder's early stages) then cost ~110,000 page faults per pass (BENCHMARKS.md, issue 8,
+// fifth pass). Smaller tensors come from glibc's heap.
+constexpr size_t kPoolMinBlock = size_t{128} << 10;
 // Enough for the activations of a long utterance to be reused from one inference to the next
 // (BENCHMARKS.md, issue 8); more would only raise the resting size of the process.
 constexpr size_t kPoolCacheMiB = 256;
@@ -66,7 +69,7 @@ size_t poolCacheBytes() {
 
 std::string poolDescription(const AllocatorSettings& settings) {
   if (!settings.tensorPool) return "";
-  return "tensor pool (blocks >= " + std::to_string(settings.poolMinBlockBytes >> 20) + " MiB, cache <= " +
+  return "tensor pool (blocks >= " + std::to_string(settings.poolMinBlockBytes >> 10) + " KiB, cache <= " +
          std::to_string(settings.poolCacheLimitBytes >> 20) + " MiB), ";
 }
 

@@ -16,6 +16,8 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
+#include "core/AdainSnakeBf16.h"
+
 namespace kokoro {
 namespace {
 
@@ -188,6 +190,9 @@ void transformRowScalar(const T* in, T* out, int64_t n, const RowTerms& t) {
 
 template <typename T>
 void transformRow(const T* in, T* out, int64_t n, const RowTerms& t) {
+  if constexpr (std::is_same_v<T, at::BFloat16>) {
+    if (bf16kernel::available()) return bf16kernel::transformRow(in, out, n, t);
+  }
   if (cpuHasAvx2Fma()) {
     transformRowAvx2(in, out, n, t);
   } else {
@@ -209,10 +214,15 @@ void forEachRow(const at::Tensor& x, const float* gamma, const float* beta, cons
   at::parallel_for(0, x.size(0) * channels, 1, [&](int64_t begin, int64_t end) {
     int64_t row = begin;
     if constexpr (std::is_same_v<T, at::BFloat16>) {
-      if (cpuHasAvx2Fma()) {
+      const bool avx512 = bf16kernel::available();
+      if (avx512 || cpuHasAvx2Fma()) {
         for (; row < end; ++row) {
           float mean, scale;
-          rowStatisticsAvx2(input + row * n, n, &mean, &scale);
+          if (avx512) {
+            bf16kernel::rowStatistics(input + row * n, n, &mean, &scale);
+          } else {
+            rowStatisticsAvx2(input + row * n, n, &mean, &scale);
+          }
           onRow(row, terms(row, mean, scale));
         }
         return;

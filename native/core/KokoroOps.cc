@@ -6,6 +6,7 @@
 #include <ATen/ATen.h>
 #include <torch/library.h>
 
+#include "core/AdainSnakeBf16.h"
 #include "core/FusedAdainSnake.h"
 #include "core/TiledConvTranspose.h"
 #include "core/TiledSnakeConv.h"
@@ -80,7 +81,8 @@ bool convolutionTilesEnabled() {
 
 std::string fusedKernelsDescription() {
   if (!fusedKernelsEnabled()) return "off (KOKORO_FUSED=0)";
-  const std::string kernel = "adain+snake (CPU fp32/bf16, sin from " + fusedSinSource() + ")";
+  const std::string bf16 = bf16kernel::available() ? "bf16 on AVX-512 BF16 with a polynomial sin" : "bf16 alike";
+  const std::string kernel = "adain+snake (CPU fp32 with sin from " + fusedSinSource() + ", " + bf16 + ")";
   if (!convolutionTilesEnabled()) return kernel + ", whole fp32 convolutions (KOKORO_CONV_TILES=0)";
   return kernel + ", convolutions of stages from " + std::to_string(kTileFromBytes >> 20) + " MiB in time tiles (" +
          std::to_string(kSnakeConvTileSteps) + " / " + std::to_string(kConvTransposeTileSteps) + " steps)";

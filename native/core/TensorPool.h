@@ -6,11 +6,12 @@
 // fixed mmap threshold, from fresh mappings the kernel must fault in and zero on every use
 // (1.65x slower). Here each block is mapped once, rounded up to a size class (4 per power of
 // two: at most a quarter more than asked, and untouched pages cost no memory), and a freed block is
-// kept for the next request of its class, already faulted in. The cache is bounded twice: a
-// request the cache cannot serve first unmaps as many cached bytes (longest unused first), so
-// live plus cached memory never exceeds the peak of live memory; and beyond `cacheLimitBytes`
-// the longest-unused blocks are unmapped, so the process returns to (live tensors + bound)
-// after every inference.
+// kept for the next request of its class, already faulted in. The cache is bounded twice: live
+// plus cached memory never exceeds the most memory ever live at once (a request the cache
+// cannot serve that would cross that mark first gives up cached blocks, longest unused first,
+// and the largest of them is resized into the new block with mremap, so its pages stay
+// resident); and beyond `cacheLimitBytes` the longest-unused blocks are unmapped, so the
+// process returns to (live tensors + bound) after every inference.
 #pragma once
 
 #include <cstddef>
@@ -31,6 +32,8 @@ struct TensorPoolStats {
   uint64_t maps = 0;        // blocks mapped from the system so far
   uint64_t reuses = 0;      // requests served from the cache so far
   uint64_t unmaps = 0;      // blocks given back to the system so far
+  uint64_t recycles = 0;    // misses served by resizing a block the cache gave up (its pages kept)
+  size_t peakLiveBytes = 0; // the most bytes live at once: the ceiling of live plus cached
 };
 
 class TensorPool {
@@ -68,6 +71,8 @@ class TensorPool {
   // Removes cached blocks, oldest first, until at most `keepBytes` stay; returns them for
   // unmapping outside the lock.
   std::vector<Cached> evictLocked(size_t keepBytes);
+  // A miss's evicted block resized to `bytes` (taken out of `victims`), or nullptr.
+  void* recycle(std::vector<Cached>& victims, size_t bytes);
   void unmap(const std::vector<Cached>& blocks);
 
   const size_t minBlockBytes_;

@@ -58,7 +58,7 @@ describe.skipIf(!hasShared)('real voices and full-size models', () => {
     if (info.blas.startsWith('OpenBLAS')) expect(info.blasCoreType).toMatch(/^\w+$/);
     if (info.parallelInfo.includes('MKL-DNN')) expect(info.onednn).toMatch(/^oneDNN \d+\.\d+\.\d+, \S+/);
     expect(typeof info.cpuBf16).toBe('boolean');
-    expect(info.allocator).toMatch(/^(tensor pool \(blocks >= \d+ MiB, cache <= \d+ MiB\), )?(glibc|malloc from (jemalloc|tcmalloc|mimalloc))/);
+    expect(info.allocator).toMatch(/^(tensor pool \(blocks >= \d+ KiB, cache <= \d+ MiB\), )?(glibc|malloc from (jemalloc|tcmalloc|mimalloc))/);
     expect(info.tensorPool === null || info.tensorPool.cacheLimitBytes >= 0).toBe(true);
   });
 });

@@ -67,17 +67,24 @@ describe('fused AdaIN + Snake kernel', () => {
       }
     });
 
-    it(`bfloat16 ${shape.join('x')}: the float32 result rounded once, closer to it than the unfused ops`, () => {
+    it(`bfloat16 ${shape.join('x')}: within one bf16 step of the float32 result, nearly always its rounding, closer than the unfused ops`, () => {
       const c = makeCase(shape, shape[2] * 17 + shape[1]);
       const [x, gamma, beta, alpha] = [c.x, c.gamma, c.beta, c.alpha].map(roundBf16);
       const { fused, reference } = probe(c, 'bf16', x, gamma, beta, alpha);
       const float = probe(c, 'fp32', x, gamma, beta, alpha).fused;
       const rounded = roundBf16(float);
-      // Within one bf16 step (2^-8 relative) of the float32 computation on the same inputs:
+      // The kernel's float work is accurate to a few float ulps of the O(1) terms it sums, so
+      // its one rounding lands on one of the two bf16 neighbours of the float32 result (a bf16
+      // step is at most 2^-7 of the value; 2^-20 covers results near 0, where y and the Snake
+      // term cancel),
+      let roundedAlike = 0;
       for (let i = 0; i < fused.length; i++) {
-        expect(Math.abs(fused[i] - rounded[i])).toBeLessThanOrEqual(Math.abs(rounded[i]) * 2 ** -8 + 1e-30);
+        expect(Math.abs(fused[i] - float[i])).toBeLessThanOrEqual(Math.abs(float[i]) * 2 ** -7 + 2 ** -20);
+        if (fused[i] === rounded[i]) roundedAlike++;
       }
-      // and no further from it than libtorch's bf16 ops, which round after every step.
+      // is the float32 result's own rounding for nearly every value,
+      expect(roundedAlike / fused.length).toBeGreaterThanOrEqual(fused.length < 100 ? 0.9 : 0.995);
+      // and is no further from it than libtorch's bf16 ops, which round after every step.
       expect(maxAbsDifference(fused, float)).toBeLessThanOrEqual(maxAbsDifference(reference, float));
     });
   }

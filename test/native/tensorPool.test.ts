@@ -36,6 +36,7 @@ describe('TensorPool, the bounded cache of large tensor blocks', () => {
   it('keeps at most its bound of freed blocks and unmaps the longest-unused ones', () => runCheck('bound'));
   it('gives released and trimmed memory back to the system (RSS falls)', () => runCheck('returned'));
   it('hands out 64-byte (page) aligned blocks', () => runCheck('alignment'));
-  it('unmaps as many cached bytes as a miss maps, longest unused first', () => runCheck('miss-gives-back'));
+  it('a miss past the peak of live memory gives up cached blocks, longest unused first, resizing one into the new block', () => runCheck('miss-gives-back'));
+  it('a miss below the peak of live memory keeps the cache', () => runCheck('miss-below-peak'));
   it('stays consistent when threads allocate and free each other\'s blocks', () => runCheck('threads'));
 });

@@ -111,17 +111,41 @@ void bound() {
 void missGivesBack() {
   TensorPool pool(MiB, 64 * MiB);
   std::vector<void*> blocks;
-  for (int i = 0; i < 3; ++i) blocks.push_back(pool.allocate(4 * MiB));
+  for (int i = 0; i < 3; ++i) {
+    blocks.push_back(pool.allocate(4 * MiB));
+    std::memset(blocks.back(), 10 + i, 4 * MiB);
+  }
   for (void* block : blocks) pool.release(block);
   expect(pool.stats().cachedBytes == 12 * MiB, "three 4 MiB blocks cached");
-  void* other = pool.allocate(6 * MiB);  // another class: a miss
+  expect(pool.stats().peakLiveBytes == 12 * MiB, "12 MiB was the most live at once");
+  auto* other = static_cast<unsigned char*>(pool.allocate(6 * MiB));  // another class: a miss
   const auto stats = pool.stats();
-  expect(stats.cachedBytes == 4 * MiB && stats.unmaps == 2, "a 6 MiB miss unmaps two cached 4 MiB blocks first");
+  expect(stats.cachedBytes == 4 * MiB && stats.unmaps == 1 && stats.recycles == 1 && stats.maps == 3,
+         "a 6 MiB miss past the peak gives up two cached 4 MiB blocks: one resized into it, one unmapped");
   expect(stats.liveBytes + stats.cachedBytes <= 12 * MiB, "live plus cached stays within the earlier peak");
+  expect(other[0] == 10 && other[4 * MiB - 1] == 10, "the resized block is the oldest one, its pages kept (a fresh mapping would read 0)");
+  std::memset(other, 1, 6 * MiB);
   void* again = pool.allocate(4 * MiB);
   expect(again == blocks[2], "the block released last is the one left in the cache, and it still serves its class");
   pool.release(other);
   pool.release(again);
+}
+
+void missBelowPeakKeepsCache() {
+  TensorPool pool(MiB, 8 * MiB);
+  std::vector<void*> blocks;
+  for (int i = 0; i < 3; ++i) blocks.push_back(pool.allocate(4 * MiB));
+  for (void* block : blocks) pool.release(block);  // the bound keeps two of them
+  expect(pool.stats().cachedBytes == 8 * MiB && pool.stats().unmaps == 1, "the bound unmapped one block");
+  void* small = pool.allocate(2 * MiB);  // a miss: 2 live + 8 cached is below the 12 MiB peak
+  const auto stats = pool.stats();
+  expect(stats.cachedBytes == 8 * MiB && stats.maps == 4 && stats.recycles == 0 && stats.unmaps == 1,
+         "a miss below the peak maps a new block and keeps the cache");
+  expect(pool.allocate(4 * MiB) == blocks[2] && pool.allocate(4 * MiB) == blocks[1],
+         "the cached blocks still serve their class");
+  pool.release(small);
+  pool.release(blocks[1]);
+  pool.release(blocks[2]);
 }
 
 void returned() {
@@ -199,7 +223,7 @@ int main(int argc, char** argv) {
   const std::map<std::string, std::function<void()>> checks = {
       {"size-classes", sizeClasses}, {"reuse", reuse},         {"bound", bound},
       {"returned", returned},        {"alignment", alignment}, {"threads", threads},
-      {"miss-gives-back", missGivesBack},
+      {"miss-gives-back", missGivesBack}, {"miss-below-peak", missBelowPeakKeepsCache},
   };
   auto check = argc == 2 ? checks.find(argv[1]) : checks.end();
   if (check == checks.end()) {

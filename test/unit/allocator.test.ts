@@ -32,7 +32,7 @@ function allocatorIn(env: Record<string, string>): string {
   return runWithAddon('console.log(addon.runtimeInfo().allocator)', env);
 }
 
-const POOL = 'tensor pool (blocks >= 1 MiB, cache <= 256 MiB), ';
+const POOL = 'tensor pool (blocks >= 128 KiB, cache <= 256 MiB), ';
 const FIXED = 'glibc, mmap threshold fixed at 128 KiB';
 
 describe('tensor pool installed when the addon loads', () => {
@@ -41,7 +41,7 @@ describe('tensor pool installed when the addon loads', () => {
   });
 
   it('takes its cache bound from KOKORO_TENSOR_POOL_MIB, ignoring a value that is not a whole number', () => {
-    expect(allocatorIn({ KOKORO_TENSOR_POOL_MIB: '64' })).toBe(`tensor pool (blocks >= 1 MiB, cache <= 64 MiB), ${FIXED}`);
+    expect(allocatorIn({ KOKORO_TENSOR_POOL_MIB: '64' })).toBe(`tensor pool (blocks >= 128 KiB, cache <= 64 MiB), ${FIXED}`);
     expect(allocatorIn({ KOKORO_TENSOR_POOL_MIB: 'lots' })).toBe(`${POOL}${FIXED}`);
   });
 
