@@ -5,6 +5,7 @@ import { ErrorCode, KokoroError, nativeCall } from './errors.js';
 import { checkSignal } from './limits.js';
 import type { InferResult, NativeModel } from './native/binding.js';
 import { loadBinding } from './native/loadBinding.js';
+import { runsOnGpu } from './runtime.js';
 import { DEFAULT_VOICE_CACHE_BYTES, VoiceCache } from './voiceCache.js';
 import { VoiceLibrary } from './voiceLibrary.js';
 import type { VoicePack } from './voices.js';
@@ -137,9 +138,7 @@ export class KModel implements AsyncDisposable {
     if (!Number.isSafeInteger(voiceCacheBytes) || voiceCacheBytes < 0) {
       throw new KokoroError(ErrorCode.InvalidArgument, `voiceCacheBytes must be a non-negative integer, got ${String(voiceCacheBytes)}`);
     }
-    const device = options.device ?? 'auto';
-    const onGpu = device === 'auto' ? loadBinding().runtimeInfo().cudaAvailable : String(device).startsWith('cuda');
-    const executor = resolveEngineOptions(options, onGpu);
+    const executor = resolveEngineOptions(options, runsOnGpu(options.device));
     const architecture = options.torchscript ?? options.architecture ?? findArchitecture(config, configPath);
     const native = await nativeCall(() => loadBinding().loadModel({
       architecture,

@@ -8,3 +8,9 @@ export type RuntimeInfo = NativeRuntimeInfo;
 export function runtimeInfo(): RuntimeInfo {
   return loadBinding().runtimeInfo();
 }
+
+/** Whether a model loaded for `device` runs on a GPU (`'auto'` and no device: when CUDA is available). */
+export function runsOnGpu(device: string | undefined): boolean {
+  const wanted = device ?? 'auto';
+  return wanted === 'auto' ? loadBinding().runtimeInfo().cudaAvailable : wanted.startsWith('cuda');
+}

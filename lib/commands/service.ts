@@ -31,7 +31,7 @@ Options:
       --log                    log requests (JSON lines on stdout)
       --models-dir DIR         models folder (default: KOKORO_MODELS_DIR, else the download cache)
       --device D               auto (default), cpu, cuda, cuda:N
-      --threads N              threads per inference`,
+      --threads N              threads per inference (default on the CPU: 1, one inference per core at once)`,
   worker: `Usage: kokoro-native worker --redis URL --queue NAME [options]
 
 Consumes speech jobs {text, voice, lang, speed, format, output} from a BullMQ queue in Redis.

@@ -1,7 +1,9 @@
+import { availableParallelism } from 'node:os';
+
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { KokoroModel, KokoroServer, ModelManager } from '../../lib/index.js';
+import { createServer, type KokoroModel, type KokoroServer, type ModelManager } from '../../lib/index.js';
 import { decodedSeconds, hasFfmpeg, magicOf } from '../helpers/audio.js';
 import { hasShared } from '../helpers/fixtures.js';
 import { eventually, metric, sentences, startServer, tinyModel } from '../helpers/server.js';
@@ -246,6 +248,18 @@ describe.skipIf(!hasShared)('speech server', () => {
       await stillServesWithin(other);
     } finally {
       await hurried.close();
+    }
+  });
+
+  it('on the CPU, a server loading its own model runs one executor per CPU of one thread, unless threads is given', async () => {
+    const cpus = availableParallelism();
+    for (const [threads, executors, perExecutor] of [[undefined, cpus, 1], [cpus, 1, cpus]] as const) {
+      const own = createServer({ modelsDir: shared.modelsDir, device: 'cpu', host: '127.0.0.1', port: 0, threads });
+      const ownUrl = await own.listen();
+      await own.whenReady();
+      expect(await metric(ownUrl, 'kokoro_engine', 'stat="executors"')).toBe(executors);
+      expect(await metric(ownUrl, 'kokoro_engine', 'stat="threadsPerExecutor"')).toBe(perExecutor);
+      await own.close();
     }
   });
 
