@@ -3,7 +3,9 @@
 // short chunk pays for nothing) against the per-token cost, for each executor layout. For every
 // token count, one request alone on an idle model (full-size random model, real v1.0 config):
 // wall time, its predict and decode stages (model.stats()), the audio it made, and so the audio
-// seconds per wall second a stream of such chunks can reach. Layouts (intra-op threads) and
+// seconds per wall second a stream of such chunks can reach; and, from process.resourceUsage()
+// around the pass (nothing else runs), the page faults it took and its system CPU time: what
+// the allocator costs (memory the kernel maps and zeroes afresh). Layouts (intra-op threads) and
 // lengths are alternated round by round, so that a busy machine hurts each alike; the figures
 // to trust on a shared machine are the ratios between rows of one run.
 //
@@ -45,15 +47,18 @@ for (let round = 0; round < rounds; round++) {
     for (const threads of round % 2 ? threadCounts.slice().reverse() : threadCounts) {
       const model = models[threads];
       const before = model.stats();
+      const usage = process.resourceUsage();
       const start = performance.now();
       const result = await model.infer(phonemesOf(tokens), voice, { seed: round });
       const wall = (performance.now() - start) / 1000;
+      const usageAfter = process.resourceUsage();
       const after = model.stats();
       const key = `${threads}/${tokens}`;
       if (!samples.has(key)) samples.set(key, []);
       samples.get(key).push({
         wall, predict: after.stageSeconds.predict - before.stageSeconds.predict,
         decode: after.stageSeconds.decode - before.stageSeconds.decode, audio: result.audio.length / 24000,
+        faults: usageAfter.minorPageFault - usage.minorPageFault, system: (usageAfter.systemCPUTime - usage.systemCPUTime) / 1e6,
       });
     }
   }
@@ -68,6 +73,7 @@ for (const tokens of tokenCounts) {
       tokens, threads, wallSeconds: Number(wall.toFixed(3)),
       predictSeconds: Number(median(s.map((x) => x.predict)).toFixed(3)), decodeSeconds: Number(median(s.map((x) => x.decode)).toFixed(3)),
       audioSeconds: Number(s[0].audio.toFixed(2)), audioSecondsPerWallSecond: Number((s[0].audio / wall).toFixed(2)),
+      pageFaults: median(s.map((x) => x.faults)), systemSeconds: Number(median(s.map((x) => x.system)).toFixed(3)),
     });
   }
 }
@@ -82,10 +88,10 @@ const fits = threadCounts.map((threads) => {
 });
 console.log(`${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; ${cpus()[0]?.model ?? 'CPU'} x${cpus().length}; ` +
   `load average at end ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ${rounds} rounds, medians\n`);
-console.log('| tokens | threads | wall s | predict s | decode s | audio s | audio s per wall s |');
-console.log('| --- | --- | --- | --- | --- | --- | --- |');
+console.log('| tokens | threads | wall s | predict s | decode s | audio s | audio s per wall s | page faults | system CPU s |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) {
-  console.log(`| ${r.tokens} | ${r.threads} | ${r.wallSeconds} | ${r.predictSeconds} | ${r.decodeSeconds} | ${r.audioSeconds} | ${r.audioSecondsPerWallSecond} |`);
+  console.log(`| ${r.tokens} | ${r.threads} | ${r.wallSeconds} | ${r.predictSeconds} | ${r.decodeSeconds} | ${r.audioSeconds} | ${r.audioSecondsPerWallSecond} | ${r.pageFaults} | ${r.systemSeconds} |`);
 }
 console.log(`\nwall = fixed + perToken × tokens: ${fits.map((f) => `${f.threads} thread(s): ${f.fixedSeconds} s + ${f.secondsPerToken} s/token`).join('; ')}`);
 console.log(`\n${JSON.stringify({ rows, fits })}`);

@@ -214,15 +214,14 @@ void forEachRow(const at::Tensor& x, const float* gamma, const float* beta, cons
   at::parallel_for(0, x.size(0) * channels, 1, [&](int64_t begin, int64_t end) {
     int64_t row = begin;
     if constexpr (std::is_same_v<T, at::BFloat16>) {
-      const bool avx512 = bf16kernel::available();
-      if (avx512 || cpuHasAvx2Fma()) {
+      using RowStatistics = void (*)(const at::BFloat16*, int64_t, float*, float*);
+      const RowStatistics statistics = bf16kernel::available() ? bf16kernel::rowStatistics
+                                       : cpuHasAvx2Fma()       ? rowStatisticsAvx2
+                                                               : nullptr;
+      if (statistics != nullptr) {
         for (; row < end; ++row) {
           float mean, scale;
-          if (avx512) {
-            bf16kernel::rowStatistics(input + row * n, n, &mean, &scale);
-          } else {
-            rowStatisticsAvx2(input + row * n, n, &mean, &scale);
-          }
+          statistics(input + row * n, n, &mean, &scale);
           onRow(row, terms(row, mean, scale));
         }
         return;

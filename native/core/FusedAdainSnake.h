@@ -15,7 +15,7 @@
 // and sin from the same SLEEF function libtorch's vectorized sin calls (when libsleef is loaded
 // with libtorch; otherwise libm's sinf, within 1 ulp of it). In bfloat16 everything between the
 // load and the store is float32, so the result is rounded once instead of after every op; on
-// CPUs with AVX-512 BF16 that work is AdainSnakeBf16.h's (4.7x faster, the same result within
+// CPUs with AVX-512 BF16 that work is AdainSnakeBf16.h's (2.9-4.5x faster, the same result within
 // one bfloat16 step), elsewhere the float32 path's arithmetic with vectorized statistics.
 #pragma once
 

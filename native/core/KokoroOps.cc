@@ -81,7 +81,8 @@ bool convolutionTilesEnabled() {
 
 std::string fusedKernelsDescription() {
   if (!fusedKernelsEnabled()) return "off (KOKORO_FUSED=0)";
-  const std::string bf16 = bf16kernel::available() ? "bf16 on AVX-512 BF16 with a polynomial sin" : "bf16 alike";
+  const std::string bf16 = bf16kernel::available() ? "bf16 on AVX-512 BF16 with a polynomial sin"
+                                                    : "bf16 with the fp32 arithmetic, rounded once";
   const std::string kernel = "adain+snake (CPU fp32 with sin from " + fusedSinSource() + ", " + bf16 + ")";
   if (!convolutionTilesEnabled()) return kernel + ", whole fp32 convolutions (KOKORO_CONV_TILES=0)";
   return kernel + ", convolutions of stages from " + std::to_string(kTileFromBytes >> 20) + " MiB in time tiles (" +

@@ -54,18 +54,16 @@ void* TensorPool::allocate(size_t bytes) {
       stats_.cachedBytes -= mapped;
       stats_.cachedBlocks -= 1;
       stats_.reuses += 1;
-      live_.emplace(block, mapped);
-      stats_.liveBlocks += 1;
-      stats_.liveBytes += mapped;
-      stats_.peakLiveBytes = std::max(stats_.peakLiveBytes, stats_.liveBytes);
+      markLiveLocked(block, mapped);
       return block;
     }
     // The pool's footprint, live plus cached, may grow up to the most bytes ever live at once,
     // never past it: a miss that would cross it first gives back cached memory (the longest
     // unused), so the process peaks at its peak of live tensors, as if every free had gone back
-    // to the system. Below that mark a miss keeps the cache, whose blocks later requests of
-    // their sizes reuse: giving them back on every miss made each pass fault its memory in
-    // afresh (BENCHMARKS.md, issue 8, fifth pass).
+    // to the system (misses on several threads at once may each see room for their own block
+    // and cross it by those blocks). Below that mark a miss keeps the cache, whose blocks later
+    // requests of their sizes reuse: giving them back on every miss made each pass fault its
+    // memory in afresh (BENCHMARKS.md, issue 8, fifth pass).
     const size_t live = stats_.liveBytes + mapped;
     const size_t ceiling = std::max(stats_.peakLiveBytes, live);
     if (live + stats_.cachedBytes > ceiling) victims = evictLocked(ceiling - live);
@@ -80,16 +78,20 @@ void* TensorPool::allocate(size_t bytes) {
     if (block == nullptr) throw std::bad_alloc();
   }
   std::lock_guard<std::mutex> lock(mutex_);
-  live_.emplace(block, mapped);
-  stats_.liveBlocks += 1;
-  stats_.liveBytes += mapped;
-  stats_.peakLiveBytes = std::max(stats_.peakLiveBytes, stats_.liveBytes);
+  markLiveLocked(block, mapped);
   if (recycled) {
     stats_.recycles += 1;
   } else {
     stats_.maps += 1;
   }
   return block;
+}
+
+void TensorPool::markLiveLocked(void* block, size_t mapped) {
+  live_.emplace(block, mapped);
+  stats_.liveBlocks += 1;
+  stats_.liveBytes += mapped;
+  stats_.peakLiveBytes = std::max(stats_.peakLiveBytes, stats_.liveBytes);
 }
 
 bool TensorPool::release(void* block) {

@@ -71,6 +71,8 @@ class TensorPool {
   // Removes cached blocks, oldest first, until at most `keepBytes` stay; returns them for
   // unmapping outside the lock.
   std::vector<Cached> evictLocked(size_t keepBytes);
+  // Records a block handed out (and the peak of live bytes).
+  void markLiveLocked(void* block, size_t mapped);
   // A miss's evicted block resized to `bytes` (taken out of `victims`), or nullptr.
   void* recycle(std::vector<Cached>& victims, size_t bytes);
   void unmap(const std::vector<Cached>& blocks);

@@ -24,8 +24,9 @@
 namespace kokoro {
 
 // The tile width the registered operator uses: 2,048 steps (1 MiB at 128 float32 channels).
-// Process peaks for 244 tokens (fp32), repeated runs: 749-750 MiB at 2,048; 752 or 765 at 4,096
-// and 756-771 at 8,192 (two modes, the upper one over the 763 MiB target). Narrower tiles are
+// Process peaks for 244 tokens (fp32), repeated runs in stop 16: 749-750 MiB at 2,048; 752 or 765
+// at 4,096 and 756-771 at 8,192 (two modes, the upper one over the 763 MiB target). With stop 17's
+// tensor pool, 752-762 MiB at 2,048. Narrower tiles are
 // more parallel regions (reorders, convolution, copies): 244 tokens cost 1.14x the whole
 // convolutions at 2,048 (idle, alternated), so KokoroOps tiles only stages large enough to set
 // the peak (BENCHMARKS.md).
