@@ -12,7 +12,7 @@
 // it goes (stderr), then Markdown tables for BENCHMARKS.md and a JSON summary (stdout).
 //
 //   node bench/engine-throughput.mjs [--streams 1,8,32] [--chars 300] [--first-chars 2000]
-//        [--layouts 1x2,2x1,1x2b8] [--first-chunk-tokens 16] [--first-repeats 5] [--batch 1]
+//        [--layouts 1x2,2x1,2xa,1x2b8] [--first-chunk-tokens 16] [--first-repeats 5] [--batch 1]
 //        [--window-ms 0] [--throughput-streams 1,8,32] [--no-throughput]
 //        [--throughput-first-chunk-tokens 16,0] [--no-first-audio]
 import { cpus, loadavg } from 'node:os';
@@ -41,12 +41,12 @@ const budgets = list(values['first-chunk-tokens']).map(Number);
 // Throughput per fast-first-chunk budget too: small opening chunks mean more, smaller passes.
 const throughputBudgets = list(values['throughput-first-chunk-tokens']).map(Number);
 const firstRepeats = Number(values['first-repeats']);
-// A layout is executors x threads, optionally with its own batch.maxSize and firstAudio.crowd
-// (0: the crowd rule off): `1x2b8`, `1x2c0`.
+// A layout is executors x threads (`a`: adaptive threads sharing every CPU), optionally with its
+// own batch.maxSize and firstAudio.crowd (0: the crowd rule off): `1x2b8`, `1x2c0`, `2xa`.
 const layouts = list(values.layouts ?? `1x${Math.min(8, cpus().length)}`).map((l) => {
-  const match = /^(\d+)x(\d+)(?:b(\d+))?(?:c(\d+))?$/.exec(l);
-  if (!match) throw new Error(`layout ${l}: expected EXECUTORSxTHREADS[bMAXSIZE][cCROWD]`);
-  const [executors, threads, maxSize, crowd] = match.slice(1).map((x) => (x === undefined ? undefined : Number(x)));
+  const match = /^(\d+)x(\d+|a)(?:b(\d+))?(?:c(\d+))?$/.exec(l);
+  if (!match) throw new Error(`layout ${l}: expected EXECUTORSxTHREADS[bMAXSIZE][cCROWD], THREADS a number or a`);
+  const [executors, threads, maxSize, crowd] = match.slice(1).map((x) => (x === undefined ? undefined : x === 'a' ? 'adaptive' : Number(x)));
   return { name: l, executors, threads, maxSize, crowd };
 });
 

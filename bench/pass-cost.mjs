@@ -9,7 +9,7 @@
 // lengths are alternated round by round, so that a busy machine hurts each alike; the figures
 // to trust on a shared machine are the ratios between rows of one run.
 //
-//   node bench/pass-cost.mjs [--tokens 8,12,16,32,64,128,256] [--threads 2,1] [--rounds 3]
+//   node bench/pass-cost.mjs [--tokens 8,12,16,32,64,128,256] [--threads 2,1,a] [--rounds 3]
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,7 +25,8 @@ const { values } = parseArgs({
   },
 });
 const tokenCounts = values.tokens.split(',').map(Number);
-const threadCounts = values.threads.split(',').map(Number);
+// `a`: adaptive threads (one executor per CPU; a pass alone takes every core).
+const threadCounts = values.threads.split(',').map((t) => (t === 'a' ? 'adaptive' : Number(t)));
 const rounds = Number(values.rounds);
 const weights = ensureFullModel();
 if (!weights) throw new Error('needs ../shared and python3 with torch to make the full-size random checkpoint');
@@ -36,7 +37,7 @@ const phonemesOf = (tokens) => [...SENTENCE.repeat(Math.ceil(tokens / 40) + 1)].
 
 const models = {};
 for (const threads of threadCounts) {
-  models[threads] = await KModel.load({ config, weights, device: 'cpu', threads, executors: 1 });
+  models[threads] = await KModel.load({ config, weights, device: 'cpu', threads, ...(threads === 'adaptive' ? {} : { executors: 1 }) });
   await models[threads].infer(phonemesOf(16), voice, { seed: 0 });
 }
 

@@ -90,10 +90,15 @@ let nextCancelId = 1;
 export class KModel implements AsyncDisposable {
   /** Device the model runs on, resolved (`cpu`, `cuda`, `cuda:N`). */
   readonly device: string;
-  /** Intra-op threads of each executor. */
+  /** Intra-op threads of each executor; with adaptive threads, the most one pass takes. */
   readonly threads: number;
   /** Executor threads (forward passes that may run at once). */
   readonly executors: number;
+  /**
+   * With `threads: 'adaptive'`, the CPU cores the passes share (a pass alone takes all of them,
+   * concurrent passes split them); 0 when each executor has a fixed thread count.
+   */
+  readonly adaptiveCores: number;
   /** Whether concurrent requests share forward passes (the architecture has batch methods). */
   readonly batching: boolean;
   /** Precision the decoder runs in, resolved (`fp32`, `bf16`, `fp16`). */
@@ -115,6 +120,7 @@ export class KModel implements AsyncDisposable {
     this.device = info.device;
     this.threads = info.threads;
     this.executors = info.executors;
+    this.adaptiveCores = info.adaptiveCores;
     this.batching = info.batching;
     this.precision = info.precision;
   }

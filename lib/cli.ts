@@ -14,7 +14,7 @@ import { createPipeline } from './pipeline.js';
 import { runtimeInfo } from './runtime.js';
 import { defaultPrecision, type Device, type Precision } from './KModel.js';
 import { runBatchFile } from './cli/batchJob.js';
-import type { EngineOptions } from './engineOptions.js';
+import { parseThreadsOption, type EngineOptions } from './engineOptions.js';
 
 /** Exit codes: 0 success, 1 failure, 2 wrong usage. */
 const USAGE_ERROR = 2;
@@ -55,7 +55,8 @@ Options:
       --models-dir DIR  models folder (default: KOKORO_MODELS_DIR, else the download cache)
       --model-version V v1.0 (default) or v0.19
       --device D        auto (default), cpu, cuda, cuda:N
-      --threads N       threads per inference
+      --threads N|adaptive  threads per inference (default on the CPU: adaptive, every core for a
+                        request alone, one core per request in a crowd)
       --precision P     decoder precision: auto (default), fp32, bf16, fp16 (CUDA)`,
 
   batch: `Usage: kokoro-native batch INPUT.jsonl --out DIR [options]
@@ -109,8 +110,8 @@ const MODEL_OPTIONS = {
 } as const;
 
 function manager(values: Record<string, unknown>, engine: EngineOptions = {}): ModelManager {
-  const threads = values.threads === undefined ? undefined : Number(values.threads);
-  if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new UsageError('--threads must be a positive integer');
+  const threads = values.threads === undefined ? undefined : parseThreadsOption(String(values.threads));
+  if (values.threads !== undefined && threads === undefined) throw new UsageError("--threads must be a positive integer or 'adaptive'");
   return new ModelManager({ ...engine, modelsDir: values['models-dir'] as string | undefined, device: values.device as Device | undefined, threads,
     precision: values.precision as Precision | undefined });
 }

@@ -37,6 +37,9 @@ export interface FirstAudioOptions {
   crowdedTokens?: number;
 }
 
+/** Intra-op threads a pass may use beyond which a Kokoro pass gains little (its convolutions are narrow). */
+const MAX_THREADS_PER_PASS = 8;
+
 /**
  * The model's executor: the fixed set of native threads on which every inference runs.
  * By default executors × threads ≤ the CPU count.
@@ -44,8 +47,20 @@ export interface FirstAudioOptions {
 export interface EngineOptions {
   /** Executor threads, each running one forward pass at a time. */
   executors?: number;
-  /** Intra-op threads of each executor. Defaults to the number of CPUs, at most 8. */
-  threads?: number;
+  /**
+   * Intra-op threads of each pass: `'adaptive'` (the default on the CPU when neither `threads`
+   * nor `executors` is given) or a fixed number per executor. Adaptive: the executors' passes
+   * share {@link EngineOptions.cores}, so that a pass running alone takes all of them (at most 8)
+   * and passes running at once split them: one request alone gets the latency of every core, a
+   * crowd one core per pass without oversubscribing them. A running pass follows its share within
+   * milliseconds of another starting or ending. `'adaptive'` defaults `executors` to `cores` (at
+   * most 8); a fixed count defaults to the number of CPUs, at most 8, divided among `executors`
+   * (given `executors` alone, threads are fixed). On CUDA, where passes run on the GPU, threads
+   * are fixed.
+   */
+  threads?: number | 'adaptive';
+  /** With `threads: 'adaptive'`: the CPU cores the passes share. Defaults to the number of CPUs. */
+  cores?: number;
   /** Requests that may wait in the queue. Defaults to 256. */
   maxQueue?: number;
   /**
@@ -60,7 +75,10 @@ export interface EngineOptions {
 /** The executor settings, resolved and checked (what the native loader receives). */
 export interface ResolvedEngineOptions {
   executors: number;
+  /** Fixed: each executor's intra-op threads; adaptive: the most one pass takes. */
   threads: number;
+  /** Adaptive threads: the cores the passes share; 0 for fixed threads. */
+  adaptiveCores: number;
   maxQueue: number;
   whenFull: 'reject' | 'wait';
   batchMaxSize: number;
@@ -78,12 +96,30 @@ function checkInteger(name: string, value: unknown, min: number, max: number): n
 
 /** Fills in the defaults (executors × threads ≤ CPUs) and validates every executor option. */
 export function resolveEngineOptions(options: EngineOptions, onGpu = false, cpus = availableParallelism()): ResolvedEngineOptions {
-  const threads = options.threads === undefined
-    ? Math.max(1, Math.min(8, Math.floor(cpus / (options.executors ?? 1))))
-    : checkInteger('threads', options.threads, 1, 256);
-  const executors = options.executors === undefined
-    ? Math.max(1, Math.floor(cpus / threads))
-    : checkInteger('executors', options.executors, 1, 64);
+  // Adaptive by default on the CPU: a lone request gets every core and a crowd one core per pass
+  // (BENCHMARKS.md, stop 18: it matched or beat both fixed layouts at 1 and 8 streams).
+  const adaptive = !onGpu && (options.threads === 'adaptive' || (options.threads === undefined && options.executors === undefined));
+  if (options.cores !== undefined) checkInteger('cores', options.cores, 1, 1024);
+  if (options.cores !== undefined && options.threads !== 'adaptive') {
+    throw new KokoroError(ErrorCode.InvalidArgument, "cores applies to threads: 'adaptive' only; give threads: 'adaptive' or leave cores out");
+  }
+  let threads: number;
+  let executors: number;
+  let adaptiveCores = 0;
+  if (adaptive) {
+    adaptiveCores = options.cores ?? cpus;
+    threads = Math.min(MAX_THREADS_PER_PASS, adaptiveCores);
+    executors = options.executors === undefined
+      ? Math.max(1, Math.min(MAX_THREADS_PER_PASS, adaptiveCores))
+      : checkInteger('executors', options.executors, 1, 64);
+  } else {
+    threads = options.threads === undefined || options.threads === 'adaptive'
+      ? Math.max(1, Math.min(MAX_THREADS_PER_PASS, Math.floor(cpus / (options.executors ?? 1))))
+      : checkInteger('threads', options.threads, 1, 256);
+    executors = options.executors === undefined
+      ? Math.max(1, Math.floor(cpus / threads))
+      : checkInteger('executors', options.executors, 1, 64);
+  }
   const maxQueue = checkInteger('maxQueue', options.maxQueue ?? 256, 1, 1_000_000);
   const whenFull = options.whenFull ?? 'wait';
   if (whenFull !== 'reject' && whenFull !== 'wait') {
@@ -104,13 +140,27 @@ export function resolveEngineOptions(options: EngineOptions, onGpu = false, cpus
   }
   const firstAudioCrowd = checkInteger('firstAudio.crowd', firstAudio.crowd ?? 0, 0, 1_000_000);
   const firstAudioCrowdedTokens = checkInteger('firstAudio.crowdedTokens', firstAudio.crowdedTokens ?? 8, 1, limits().maxTokens);
-  return { executors, threads, maxQueue, whenFull, batchMaxSize, batchWindowMs, firstAudioCrowd, firstAudioCrowdedTokens };
+  return { executors, threads, adaptiveCores, maxQueue, whenFull, batchMaxSize, batchWindowMs, firstAudioCrowd, firstAudioCrowdedTokens };
+}
+
+/** Reads a command line's `--threads`: a positive integer or `adaptive`; undefined for anything else. */
+export function parseThreadsOption(text: string): number | 'adaptive' | undefined {
+  if (text === 'adaptive') return 'adaptive';
+  const threads = Number(text);
+  return Number.isInteger(threads) && threads > 0 && threads <= 256 ? threads : undefined;
 }
 
 /** What {@link KModel.stats} reports: the executor's load and what it has done. */
 export interface EngineStats {
   executors: number;
+  /** Each executor's intra-op threads; 0 when they are adaptive. */
   threadsPerExecutor: number;
+  /** Adaptive threads: the cores the passes share; 0 for fixed threads. */
+  adaptiveCores: number;
+  /** Adaptive threads: the intra-op threads of the passes running now. */
+  threadsInUse: number;
+  /** Adaptive threads: `[n]` = passes that began with n threads (empty for fixed threads). */
+  passesByStartThreads: number[];
   /** Requests waiting to run. */
   queued: number;
   /** Requests inside a forward pass now. */

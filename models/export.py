@@ -42,6 +42,10 @@ SYMBOLS = [
     ("decoder_hidden", None),
     ("decoder_asr_res", None),
 ]
+# The torch release the committed archives (models/arch) are exported with: Debian 12's, CI's.
+# Loading them needs no particular release (tools/check-libtorch2.sh checks 2.x accepts them).
+EXPORTING_TORCH_RELEASE = "1.13"
+
 BASE = 16
 STEP = 8  # a multiple of 4, so that the //2 and //4 of channel halving stay exact
 SCALE = 4  # coefficients are stored times 4 (they can be 1/2 or 1/4)

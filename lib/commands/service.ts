@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 
+import { parseThreadsOption } from '../engineOptions.js';
 import type { Device } from '../KModel.js';
 
 // The server and worker stacks (fastify, BullMQ, ioredis) load only when their command runs:
@@ -31,7 +32,8 @@ Options:
       --log                    log requests (JSON lines on stdout)
       --models-dir DIR         models folder (default: KOKORO_MODELS_DIR, else the download cache)
       --device D               auto (default), cpu, cuda, cuda:N
-      --threads N              threads per inference (default on the CPU: 1, one inference per core at once)`,
+      --threads N|adaptive     threads per inference (default on the CPU: adaptive, every core for a
+                               request alone, one core per request in a crowd)`,
   worker: `Usage: kokoro-native worker --redis URL --queue NAME [options]
 
 Consumes speech jobs {text, voice, lang, speed, format, output} from a BullMQ queue in Redis.
@@ -60,6 +62,13 @@ function integer(values: Values, name: string, usage: (message: string) => Error
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min) throw usage(`--${name} must be an integer ≥ ${min}`);
   return value;
+}
+
+function threads(values: Values, usage: (message: string) => Error): number | 'adaptive' | undefined {
+  if (values.threads === undefined) return undefined;
+  const parsed = parseThreadsOption(String(values.threads));
+  if (parsed === undefined) throw usage("--threads must be a positive integer or 'adaptive'");
+  return parsed;
 }
 
 function required(values: Values, name: string, usage: (message: string) => Error): string {
@@ -107,7 +116,7 @@ export function serviceCommands(parse: Parse, usage: (message: string) => Error,
       ffmpegPath: values.ffmpeg as string | undefined,
       modelsDir: values['models-dir'] as string | undefined,
       device: values.device as Device | undefined,
-      threads: integer(values, 'threads', usage),
+      threads: threads(values, usage),
     });
     const stopped = untilSignal();
     const address = await server.listen();
@@ -131,7 +140,7 @@ export function serviceCommands(parse: Parse, usage: (message: string) => Error,
       concurrency: integer(values, 'concurrency', usage),
       lockDurationMs: integer(values, 'lock-duration', usage), stalledIntervalMs: integer(values, 'stalled-interval', usage),
       ffmpegPath: values.ffmpeg as string | undefined, modelsDir: values['models-dir'] as string | undefined,
-      device: values.device as Device | undefined, threads: integer(values, 'threads', usage),
+      device: values.device as Device | undefined, threads: threads(values, usage),
     });
     running.worker.on('completed', (job) => process.stderr.write(`kokoro-native worker: job ${job.id} done\n`));
     running.worker.on('failed', (job, error) => process.stderr.write(`kokoro-native worker: job ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}\n`));

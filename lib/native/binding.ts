@@ -63,7 +63,7 @@ export interface NativeModel {
   cancel(cancelId: number): void;
   save(path: string): Promise<void>;
   dispose(): void;
-  info(): { device: string; threads: number; parameters: number; precision: 'fp32' | 'bf16' | 'fp16'; executors: number; batching: boolean };
+  info(): { device: string; threads: number; parameters: number; precision: 'fp32' | 'bf16' | 'fp16'; executors: number; adaptiveCores: number; batching: boolean };
   stats(): EngineStats;
 }
 

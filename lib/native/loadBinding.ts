@@ -18,8 +18,11 @@ function explain(failures: string[]): string {
   const missing = /lib(torch|c10)[^:\s]*\.so[^:\s]*: cannot open shared object file/.exec(all);
   const tips = ['Possible solutions:'];
   if (missing) {
+    // Debian names the library package after the soname's version (libtorch_cpu.so.2.6: libtorch2.6).
+    const version = /\.so\.(\d+\.\d+)/.exec(missing[0])?.[1];
+    const debianPackage = version ? `libtorch${version}` : 'libtorch2.6 (Debian 13) or libtorch1.13 (Debian 12)';
     tips.push(
-      `  - libtorch is missing (${missing[0].split(':')[0]}). On Debian/Ubuntu: sudo apt-get install libtorch1.13 (or libtorch-dev to build from source).`,
+      `  - libtorch is missing (${missing[0].split(':')[0]}). On Debian/Ubuntu: sudo apt-get install ${debianPackage} (or libtorch-dev to build from source).`,
       '  - To use another libtorch (a CUDA build, or the one inside a Python torch install), rebuild against it:',
       "      LIBTORCH=$(python3 -c 'import torch,os;print(os.path.dirname(torch.__file__))') npm rebuild kokoro-native",
       '    and make its lib/ folder findable (LD_LIBRARY_PATH) if it is not where it was at build time.',

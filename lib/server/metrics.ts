@@ -59,7 +59,7 @@ export class ServerMetrics {
       collect() {
         const stats = model()?.stats();
         if (!stats) return;
-        for (const key of ['executors', 'threadsPerExecutor', 'queued', 'running', 'submitted', 'completed', 'failed', 'cancelled', 'rejected', 'batches', 'audioSeconds'] as const) {
+        for (const key of ['executors', 'threadsPerExecutor', 'adaptiveCores', 'threadsInUse', 'queued', 'running', 'submitted', 'completed', 'failed', 'cancelled', 'rejected', 'batches', 'audioSeconds'] as const) {
           this.set({ stat: key }, stats[key]);
         }
         this.set({ stat: 'predictSeconds' }, stats.stageSeconds.predict);

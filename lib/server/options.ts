@@ -1,3 +1,4 @@
+import type { EngineOptions } from '../engineOptions.js';
 import type { Device } from '../KModel.js';
 import type { KokoroModel } from '../KokoroModel.js';
 
@@ -6,8 +7,8 @@ export interface ServerOptions {
   /** Models folder (default: `KOKORO_MODELS_DIR`, else the download cache). */
   modelsDir?: string;
   device?: Device;
-  /** Intra-op threads per inference. */
-  threads?: number;
+  /** Intra-op threads per inference, or `'adaptive'` ({@link EngineOptions.threads}). */
+  threads?: EngineOptions['threads'];
   /** Serve this already loaded v1.0 model instead of loading it (the server will not dispose it); voices are still listed from `modelsDir`. */
   model?: KokoroModel;
   /** Default `127.0.0.1` (`0.0.0.0` to listen on every interface). */

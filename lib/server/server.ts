@@ -7,7 +7,6 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { KokoroModel } from '../KokoroModel.js';
 import { ModelManager } from '../ModelManager.js';
 import { MODEL_VERSIONS, defaultModelsDir } from '../paths.js';
-import { runsOnGpu } from '../runtime.js';
 import { ServiceError, ServiceErrorCode, toErrorReply } from './errors.js';
 import { AdmissionControl } from './limits.js';
 import { ServerMetrics, type CancelReason } from './metrics.js';
@@ -15,19 +14,6 @@ import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } 
 import { registerInfoRoutes } from './infoRoutes.js';
 import { registerSpeechRoutes } from './speechRoutes.js';
 import { VoiceCatalog } from './voices.js';
-
-/**
- * Intra-op threads of the model the server loads: as given, else 1 on the CPU, so that the
- * executor runs one pass per core. Concurrent clients are what a server has: on the 2-core CI
- * machine, 8 streams on 2 executors of 1 thread made 1.28x the audio per second of one executor
- * of 2 threads, and the median first audio fell from 1.8 to 1.2-1.3 s; one stream alone makes 1.4x
- * less audio per second (first audio 0.37 instead of 0.33 s). BENCHMARKS.md, stop 17. On a GPU,
- * the engine's own defaults.
- */
-function serverThreads(options: ResolvedServerOptions): number | undefined {
-  if (options.threads !== undefined) return options.threads;
-  return runsOnGpu(options.device) ? undefined : 1;
-}
 
 /** A request's cancellation handle: the server aborts it on timeout, disconnect or shutdown. */
 export interface ActiveRequest {
@@ -60,7 +46,7 @@ export class KokoroServer {
       this.model = this.options.model;
       this.modelLoad = Promise.resolve(this.model);
     } else {
-      this.manager = new ModelManager({ modelsDir: this.options.modelsDir, device: this.options.device, threads: serverThreads(this.options) });
+      this.manager = new ModelManager({ modelsDir: this.options.modelsDir, device: this.options.device, threads: this.options.threads });
     }
     // The voices a request may name: those of the models folder (also for a model given as an option).
     const modelsDir = this.manager?.modelsDir ?? this.options.modelsDir ?? defaultModelsDir();

@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 
 import { KokoroError } from '../errors.js';
+import type { EngineOptions } from '../engineOptions.js';
 import type { Device } from '../KModel.js';
 import type { KokoroModel } from '../KokoroModel.js';
 import { ModelManager } from '../ModelManager.js';
@@ -25,7 +26,8 @@ export interface SpeechWorkerOptions {
   queue: string;
   modelsDir?: string;
   device?: Device;
-  threads?: number;
+  /** Intra-op threads per inference, or `'adaptive'` ({@link EngineOptions.threads}). */
+  threads?: EngineOptions['threads'];
   /** Jobs run at once by this worker (default 1). */
   concurrency?: number;
   /** Longest text per job in characters (default 100000). */

@@ -52,6 +52,36 @@ def tiny_model(fixture_config):
     return model
 
 
+def release(version):
+    """'1.13.0a0' or '2.6.0+debian' -> '1.13' / '2.6'."""
+    return ".".join(version.split("+")[0].split(".")[:2])
+
+
+def golden_torch_release():
+    """The torch release the golden outputs were made with (cases.json's environment)."""
+    with open(os.path.join(FIXTURE, "cases.json"), encoding="utf-8") as f:
+        return release(json.load(f)["environment"]["torch"])
+
+
+def same_torch_as_goldens():
+    """Only under the goldens' torch release are our numerics theirs, op for op."""
+    import torch
+    return os.path.isdir(FIXTURE) and release(torch.__version__) == golden_torch_release()
+
+
+# The random-weight decoder turns last-bit differences into phase flips (the fixture README).
+# Under the goldens' torch release the audio correlates >= 0.94 with them (what the official code
+# reaches with another BLAS); under another release the official graph itself drifts further on
+# long inputs: run eagerly with the official ops under torch 2.6 it correlates 0.85-0.99 with the
+# 1.13 goldens, 0.849 for t05_len209, the longest (BENCHMARKS.md, "libtorch 2.6").
+AUDIO_CORRELATION_SAME_TORCH = 0.94
+AUDIO_CORRELATION_OTHER_TORCH = 0.80
+
+
+def audio_correlation_bound():
+    return AUDIO_CORRELATION_SAME_TORCH if same_torch_as_goldens() else AUDIO_CORRELATION_OTHER_TORCH
+
+
 def read_case_array(case, key):
     files = case["files"]
     entry = files[key] if key in files else files["debug/" + key]

@@ -8,14 +8,15 @@ from conftest import MODELS_DIR
 import archive_compat
 
 REFERENCE_INCLUDE = "/usr/include"
-REFERENCE_LIBRARY = "/usr/lib/x86_64-linux-gnu/libtorch_cpu.so.1.13"
+# The system libtorch's library: Debian names it after its release (libtorch_cpu.so.1.13, .so.2.6).
+REFERENCE_LIBRARY = next(iter(sorted(glob.glob("/usr/lib/*/libtorch_cpu.so.[0-9]*.[0-9]*"))), "")
 ARCHIVE = sorted(glob.glob(os.path.join(MODELS_DIR, "arch", "*.pt")))[0]
 
 
 @pytest.fixture(scope="module")
 def used():
-    if not os.path.isdir(os.path.join(REFERENCE_INCLUDE, "ATen", "ops")):
-        pytest.skip("needs libtorch's headers in /usr/include (Debian: libtorch-dev)")
+    if not os.path.isdir(os.path.join(REFERENCE_INCLUDE, "ATen", "ops")) or not REFERENCE_LIBRARY:
+        pytest.skip("needs libtorch's headers in /usr/include and its library (Debian: libtorch-dev)")
     return archive_compat.used_aten_schemas(ARCHIVE)
 
 

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import FIXTURE, MODELS_DIR, read_case_array
+from conftest import FIXTURE, MODELS_DIR, audio_correlation_bound, read_case_array, release, same_torch_as_goldens
 from kokoro_ts import KokoroNet, load_official_checkpoint
 from kokoro_ts.checkpoint import flatten_checkpoint
 from kokoro_ts.model import StructureConfig, draw_source_noise
-from export import SCALE, SYMBOLS, export_architecture
+from export import EXPORTING_TORCH_RELEASE, SCALE, SYMBOLS, export_architecture
 from make_random_checkpoint import random_checkpoint
 
 REFERENCE_BLAS_DIR = "/usr/lib/x86_64-linux-gnu/blas"
@@ -44,7 +44,7 @@ def test_every_case_matches_the_reference(tiny_model, cases):
         assert max_relative(n, read_case_array(case, "N_pred")) < 1e-4, case["name"]
         reference = read_case_array(case, "audio")
         assert audio.shape == reference.shape == (600 * int(pred_dur.sum()),)
-        assert np.corrcoef(audio, reference)[0, 1] >= 0.94, case["name"]
+        assert np.corrcoef(audio, reference)[0, 1] >= audio_correlation_bound(), case["name"]
 
 
 def test_intermediate_tensors_match(tiny_model, cases):
@@ -80,6 +80,8 @@ def test_scripted_module_equals_eager(tiny_model, cases):
 
 @pytest.mark.skipif(not os.path.exists(os.path.join(REFERENCE_BLAS_DIR, "libblas.so.3")),
                     reason="the reference BLAS (Debian libblas3) is not installed")
+@pytest.mark.skipif(not same_torch_as_goldens(),
+                    reason="bit-exactness holds under the goldens' torch release only (cases.json: environment)")
 def test_bit_exact_with_the_references_blas(fixture_config):
     """Under the same BLAS as the golden run, audio is bit-identical: proof that the random
     draws and every operation follow the official code."""
@@ -142,6 +144,8 @@ def test_shape_spec_predicts_every_shape(which, fixture_config, real_config, tmp
         assert evaluate_spec(spec[name], sizes) == list(p.shape), name
 
 
+@pytest.mark.skipif(release(torch.__version__) != EXPORTING_TORCH_RELEASE,
+                    reason=f"the committed archives are exported with torch {EXPORTING_TORCH_RELEASE}; another release serializes other code")
 def test_committed_architectures_are_up_to_date(fixture_config, real_config, tmp_path):
     with open(os.path.join(MODELS_DIR, "arch", "index.json"), encoding="utf-8") as f:
         index = json.load(f)

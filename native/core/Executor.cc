@@ -8,11 +8,20 @@
 #include <c10/core/impl/DeviceGuardImplInterface.h>
 #include <torch/csrc/jit/runtime/graph_executor.h>
 
+#include "core/CoreSeat.h"
 #include "core/Error.h"
 #include "core/Runtime.h"
 
 namespace kokoro {
 namespace {
+
+// The pass this executor thread runs now: its share of the cores (adaptive threads) and the jobs
+// of it not yet settled.
+struct CurrentPass {
+  std::optional<CoreSeat::Pass> cores;
+  size_t unsettled = 0;
+};
+thread_local CurrentPass* currentPass = nullptr;
 
 void settleWith(const JobPtr& job, const char* code, const std::string& message) {
   job->settle({std::nullopt, std::make_exception_ptr(KokoroError(code, message))});
@@ -28,11 +37,15 @@ Executor::Executor(std::shared_ptr<const KModel> model, ExecutorOptions options)
       maxBatch_(model_->hasBatchMethods() ? std::max<size_t>(1, options.batchMaxSize) : 1),
       runner_(model_),
       queue_(std::max<size_t>(1, options.maxQueue), options.whenFull),
-      firstAudio_(options.firstAudio) {
+      firstAudio_(options.firstAudio),
+      coreShare_(options.adaptiveCores > 0 ? std::make_unique<CoreShare>(options.adaptiveCores, std::max(1, options.executors))
+                                           : nullptr) {
   stats_.executors = options_.executors;
-  stats_.threadsPerExecutor = options_.threadsPerExecutor;
+  stats_.threadsPerExecutor = coreShare_ ? 0 : options_.threadsPerExecutor;
+  stats_.adaptiveCores = coreShare_ ? coreShare_->cores() : 0;
   stats_.batchSizeCounts.assign(maxBatch_ + 1, 0);
-  for (int i = 0; i < std::max(1, options_.executors); ++i) threads_.emplace_back(&Executor::runThread, this);
+  if (coreShare_) stats_.passesByStartThreads.assign(CoreShare::kMaxThreadsPerPass + 1, 0);
+  for (int i = 0; i < std::max(1, options_.executors); ++i) threads_.emplace_back(&Executor::runThread, this, i);
   exitRegistration_ = ExitGuard::onExit([this] { shutdown(); });
 }
 
@@ -93,8 +106,13 @@ void Executor::shutdown() {
   }
 }
 
-void Executor::runThread() {
-  applyThreadCount(options_.threadsPerExecutor);
+void Executor::runThread(int seat) {
+  std::optional<CoreSeat> coreSeat;
+  if (coreShare_) {
+    coreSeat.emplace(*coreShare_, seat);
+  } else {
+    applyThreadCount(options_.threadsPerExecutor);
+  }
   const c10::Device device(model_->device());
   // The graph executor's optimise switch is per thread in libtorch: set it on each executor.
   torch::jit::setGraphExecutorOptimize(jitOptimizeWanted(device.is_cuda()));
@@ -107,11 +125,17 @@ void Executor::runThread() {
   for (;;) {
     std::vector<JobPtr> batch = queue_.takeBatch(maxBatch_, options_.batchWindow);
     if (batch.empty()) return;
+    CurrentPass current;
+    if (coreSeat) current.cores.emplace(*coreSeat);
+    current.unsettled = batch.size();
     {
       std::lock_guard<std::mutex> lock(statsMutex_);
       stats_.running += batch.size();
+      if (current.cores) ++stats_.passesByStartThreads[static_cast<size_t>(coreSeat->threads())];
     }
+    currentPass = &current;
     runner_.run(batch, *this);
+    currentPass = nullptr;
   }
 }
 
@@ -128,6 +152,11 @@ void Executor::decodePass(double seconds) {
 }
 
 void Executor::settling(Settled how, double audioSeconds) {
+  // The pass gives its cores back before its last job settles: a caller who sends the next
+  // request on seeing this result finds them free.
+  if (currentPass != nullptr && currentPass->unsettled > 0 && --currentPass->unsettled == 0) {
+    currentPass->cores.reset();
+  }
   std::lock_guard<std::mutex> lock(statsMutex_);
   --stats_.running;
   switch (how) {
@@ -148,6 +177,7 @@ ExecutorStats Executor::stats() const {
   std::lock_guard<std::mutex> lock(statsMutex_);
   ExecutorStats snapshot = stats_;
   snapshot.queued = queue_.waiting();
+  if (coreShare_) snapshot.threadsInUse = coreShare_->threadsInUse();
   snapshot.firstAudioWaiting = firstAudio_.waiting();
   snapshot.firstAudioShortened = firstAudio_.shortened();
   return snapshot;

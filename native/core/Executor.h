@@ -14,6 +14,7 @@
 
 #include "core/BatchQueue.h"
 #include "core/BatchRunner.h"
+#include "core/CoreShare.h"
 #include "core/ExecutorStats.h"
 #include "core/ExitGuard.h"
 #include "core/FirstAudioPolicy.h"
@@ -25,6 +26,9 @@ namespace kokoro {
 struct ExecutorOptions {
   int executors = 1;
   int threadsPerExecutor = 1;
+  // > 0: threads are 'adaptive' and threadsPerExecutor is unused: the executors' passes share
+  // this many cores (CoreShare), a pass alone taking all of them.
+  int adaptiveCores = 0;
   size_t maxQueue = 256;
   WhenFull whenFull = WhenFull::kWait;
   size_t batchMaxSize = 8;                 // 1 disables batching
@@ -58,7 +62,7 @@ class Executor : private PassObserver {
   const ExecutorOptions& options() const { return options_; }
 
  private:
-  void runThread();
+  void runThread(int seat);
   void predictPass(size_t requests, double seconds) override;
   void decodePass(double seconds) override;
   void settling(Settled how, double audioSeconds) override;
@@ -69,6 +73,7 @@ class Executor : private PassObserver {
   BatchRunner runner_;
   BatchQueue queue_;
   FirstAudioPolicy firstAudio_;
+  std::unique_ptr<CoreShare> coreShare_;  // adaptive threads only
   std::vector<std::thread> threads_;
   std::mutex shutdownMutex_;
   bool shutDown_ = false;

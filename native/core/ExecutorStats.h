@@ -10,7 +10,10 @@ namespace kokoro {
 
 struct ExecutorStats {
   int executors = 0;
-  int threadsPerExecutor = 0;
+  int threadsPerExecutor = 0;  // 0 when adaptive
+  int adaptiveCores = 0;       // > 0: threads adapt per pass within this many cores (CoreShare)
+  int threadsInUse = 0;        // adaptive: intra-op threads of the passes running now
+  std::vector<uint64_t> passesByStartThreads;  // adaptive: [n] = passes that began with n threads
   size_t queued = 0;    // waiting to run (including those parked by whenFull 'wait')
   size_t running = 0;   // requests inside a forward pass now
   uint64_t submitted = 0, completed = 0, failed = 0, cancelled = 0, rejected = 0;

@@ -104,25 +104,60 @@ __attribute__((target("avx2,fma"))) void rowStatisticsAvx2(const at::BFloat16* r
 
 // ---- sin: libtorch's own when it can be found ----
 
-using SinF8 = __m256 (*)(__m256);
-
-// libtorch's vectorized sin (AVX2 capability) is SLEEF's Sleef_sinf8_u10. Debian's libtorch
-// links libsleef dynamically: take the function from the copy already loaded.
-SinF8 findSleefSin() {
-  void* library = dlopen("libsleef.so.3", RTLD_NOW | RTLD_NOLOAD);
-  if (library == nullptr) return nullptr;
-  return reinterpret_cast<SinF8>(dlsym(library, "Sleef_sinf8_u10"));
-}
-
-SinF8 sleefSin() {
-  static const SinF8 function = findSleefSin();
-  return function;
-}
-
 bool cpuHasAvx2Fma() {
   static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return has;
 }
+
+using SinF8 = __m256 (*)(__m256);
+
+// libtorch's vectorized float sin is SLEEF's, but which SLEEF function depends on the release:
+// 1.13 calls the 1-ulp Sleef_sinf8_u10, 2.6 the 3.5-ulp Sleef_sinf16_u35 (measured: they differ
+// in the last bit for 12 % of the generator's arguments; every vector width of one accuracy gives
+// the same values). Debian's libtorch links libsleef dynamically: take the candidates from the
+// copy already loaded and keep the one whose values equal libtorch's own sin on a probe that
+// spans the arguments Snake sees; none (another build of libtorch) leaves libm's sinf.
+__attribute__((target("avx2,fma"))) bool matchesLibtorchSin(SinF8 candidate) {
+  constexpr int64_t kProbe = 4096;
+  at::Tensor probe = at::empty({kProbe}, at::kFloat);
+  float* values = probe.data_ptr<float>();
+  for (int64_t i = 0; i < kProbe; ++i) {
+    // A scrambled spread over [-64, 64): integer hashing keeps it exact and repeatable.
+    values[i] = static_cast<float>((static_cast<uint32_t>(i) * 2654435761u) % 65536u) / 512.0f - 64.0f;
+  }
+  const at::Tensor expected = at::sin(probe).contiguous();
+  const float* wanted = expected.data_ptr<float>();
+  alignas(32) float lanes[kLanes];
+  for (int64_t i = 0; i < kProbe; i += kLanes) {
+    _mm256_store_ps(lanes, candidate(_mm256_loadu_ps(values + i)));
+    if (std::memcmp(lanes, wanted + i, sizeof(lanes)) != 0) return false;
+  }
+  return true;
+}
+
+struct SleefSin {
+  SinF8 function = nullptr;
+  const char* name = "";
+};
+
+SleefSin findSleefSin() {
+  if (!cpuHasAvx2Fma()) return {};
+  void* library = dlopen("libsleef.so.3", RTLD_NOW | RTLD_NOLOAD);
+  if (library == nullptr) return {};
+  for (const char* name : {"Sleef_sinf8_u10", "Sleef_sinf8_u35"}) {
+    auto candidate = reinterpret_cast<SinF8>(dlsym(library, name));
+    if (candidate != nullptr && matchesLibtorchSin(candidate)) return {candidate, name};
+  }
+  return {};
+}
+
+// Resolved on first use, which runs a libtorch op: callers take it before a parallel region.
+const SleefSin& libtorchSin() {
+  static const SleefSin found = findSleefSin();
+  return found;
+}
+
+SinF8 sleefSin() { return libtorchSin().function; }
 
 // ---- the element-wise pass, AVX2 ----
 
@@ -211,6 +246,7 @@ void forEachRow(const at::Tensor& x, const float* gamma, const float* beta, cons
     const float a = alpha[channel];
     return RowTerms{scale, 0.0f - mean * scale, 1.0f + gamma[row], beta[row], a, 1.0f / a};
   };
+  libtorchSin();
   at::parallel_for(0, x.size(0) * channels, 1, [&](int64_t begin, int64_t end) {
     int64_t row = begin;
     if constexpr (std::is_same_v<T, at::BFloat16>) {
@@ -260,6 +296,7 @@ void applyRows(const at::Tensor& x, const std::vector<AdainSnakeRow>& rows, int6
   const int64_t width = out.size(2);
   const T* input = x.data_ptr<T>();
   T* output = out.data_ptr<T>();
+  libtorchSin();
   at::parallel_for(0, static_cast<int64_t>(rows.size()), 1, [&](int64_t first, int64_t end) {
     for (int64_t row = first; row < end; ++row) {
       transformRow(input + row * n + begin, output + row * width + at, count, rows[row]);
@@ -334,6 +371,9 @@ void adainSnakeApply(const at::Tensor& x, const std::vector<AdainSnakeRow>& rows
   }
 }
 
-std::string fusedSinSource() { return cpuHasAvx2Fma() && sleefSin() != nullptr ? "sleef" : "libm"; }
+std::string fusedSinSource() {
+  const SleefSin& sin = libtorchSin();
+  return sin.function != nullptr ? std::string("sleef's ") + sin.name + " (libtorch's)" : "libm";
+}
 
 }  // namespace kokoro

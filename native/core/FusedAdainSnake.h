@@ -9,11 +9,12 @@
 // libtorch runs this as about ten passes over the tensor (two for the statistics, one to
 // normalize, then one per multiplication, addition, sin and square, each allocating its result);
 // the fused kernel makes three (two for the statistics, one that writes the result) and can
-// write into x itself. In float32 it computes what libtorch 1.13's CPU kernels compute, bit for
-// bit: the statistics summed sequentially in double per row (as batch_norm's), the
-// normalization as one fused multiply-add per element, the same order of roundings after it,
-// and sin from the same SLEEF function libtorch's vectorized sin calls (when libsleef is loaded
-// with libtorch; otherwise libm's sinf, within 1 ulp of it). In bfloat16 everything between the
+// write into x itself. In float32 it computes what libtorch's CPU kernels compute, bit for bit
+// (1.13 and 2.6 tested): the statistics summed sequentially in double per row (as batch_norm's),
+// the normalization as one fused multiply-add per element, the same order of roundings after it,
+// and sin from the SLEEF function libtorch's vectorized sin calls, found by comparing candidates
+// with libtorch's own sin (when libsleef is loaded with libtorch; otherwise libm's sinf, within a
+// few ulp of it). In bfloat16 everything between the
 // load and the store is float32, so the result is rounded once instead of after every op; on
 // CPUs with AVX-512 BF16 that work is AdainSnakeBf16.h's (2.9-4.5x faster, the same result within
 // one bfloat16 step), elsewhere the float32 path's arithmetic with vectorized statistics.

@@ -14,6 +14,7 @@
 #include "core/Allocator.h"
 #include "core/Checkpoint.h"
 #include "core/Error.h"
+#include "core/IntraOpThreads.h"
 #include "core/PackedWeights.h"
 #include "core/Runtime.h"
 
@@ -279,7 +280,10 @@ SourceNoise KModel::drawSourceNoise(int64_t f0Length, uint64_t seed) const {
   return drawn;
 }
 
-InferenceResult KModel::infer(const InferenceRequest& request) const { return runPrepared(prepare(request)); }
+InferenceResult KModel::infer(const InferenceRequest& request) const {
+  applyThreadCount(threads_);  // the executor sets its own threads per pass; a direct caller gets the model's
+  return runPrepared(prepare(request));
+}
 
 Prediction KModel::predict(const PreparedRequest& prepared) const {
   const c10::Device device(device_);
@@ -297,7 +301,6 @@ Prediction KModel::predict(const PreparedRequest& prepared) const {
 }
 
 InferenceResult KModel::runPrepared(PreparedRequest&& prepared, StageTimes* times) const {
-  applyThreadCount(threads_);
   torch::NoGradGuard noGrad;
   InferenceResult result = std::move(prepared.result);
   const c10::Device device(device_);
@@ -306,6 +309,7 @@ InferenceResult KModel::runPrepared(PreparedRequest&& prepared, StageTimes* time
   at::Tensor style = prepared.style.to(device);
   Prediction predicted = predict(prepared);
   const auto predicted_at = std::chrono::steady_clock::now();
+  adaptIntraOpThreads();
 
   SourceNoise drawn = drawSourceNoise(predicted.f0.size(1), result.seed);
   // The noise is moved into the call, with no other reference left (run_method copies its

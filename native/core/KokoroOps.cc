@@ -8,6 +8,7 @@
 
 #include "core/AdainSnakeBf16.h"
 #include "core/FusedAdainSnake.h"
+#include "core/IntraOpThreads.h"
 #include "core/TiledConvTranspose.h"
 #include "core/TiledSnakeConv.h"
 
@@ -28,8 +29,12 @@ bool useFused(const at::Tensor& x, const at::Tensor& gamma, const at::Tensor& be
   return fusedKernelsEnabled() && adainSnakeFusable(x, gamma, beta, alpha);
 }
 
+// Every op below starts with adaptIntraOpThreads(): these are the calls a decode makes dozens of
+// times on its executor thread, where a pass with adaptive threads follows its share of the cores.
+
 at::Tensor adainSnake(const at::Tensor& x, const at::Tensor& gamma, const at::Tensor& beta,
                       const at::Tensor& alpha) {
+  adaptIntraOpThreads();
   if (!useFused(x, gamma, beta, alpha)) return adainSnakeReference(x, gamma, beta, alpha);
   at::Tensor out = at::empty_like(x, at::MemoryFormat::Contiguous);
   adainSnakeFused(x, gamma, beta, alpha, out);
@@ -38,6 +43,7 @@ at::Tensor adainSnake(const at::Tensor& x, const at::Tensor& gamma, const at::Te
 
 at::Tensor& adainSnakeInPlace(at::Tensor& x, const at::Tensor& gamma, const at::Tensor& beta,
                               const at::Tensor& alpha) {
+  adaptIntraOpThreads();
   if (!useFused(x, gamma, beta, alpha)) return x.copy_(adainSnakeReference(x, gamma, beta, alpha));
   adainSnakeFused(x, gamma, beta, alpha, x);
   return x;
@@ -46,6 +52,7 @@ at::Tensor& adainSnakeInPlace(at::Tensor& x, const at::Tensor& gamma, const at::
 at::Tensor adainSnakeConv(const at::Tensor& x, const at::Tensor& gamma, const at::Tensor& beta,
                           const at::Tensor& alpha, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
                           int64_t padding, int64_t dilation) {
+  adaptIntraOpThreads();
   return snakeConv(x, gamma, beta, alpha, weight, bias, padding, dilation, c10::nullopt,
                    tileStepsFor(static_cast<int64_t>(x.nbytes()), kSnakeConvTileSteps));
 }
@@ -53,6 +60,7 @@ at::Tensor adainSnakeConv(const at::Tensor& x, const at::Tensor& gamma, const at
 at::Tensor& adainSnakeConvAdd(at::Tensor& sum, const at::Tensor& x, const at::Tensor& gamma, const at::Tensor& beta,
                               const at::Tensor& alpha, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
                               int64_t padding, int64_t dilation) {
+  adaptIntraOpThreads();
   snakeConv(x, gamma, beta, alpha, weight, bias, padding, dilation, sum,
             tileStepsFor(static_cast<int64_t>(x.nbytes()), kSnakeConvTileSteps));
   return sum;
@@ -60,6 +68,7 @@ at::Tensor& adainSnakeConvAdd(at::Tensor& sum, const at::Tensor& x, const at::Te
 
 at::Tensor tiledConvTranspose(const at::Tensor& x, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
                               int64_t stride, int64_t padding, int64_t outputPadding, int64_t groups) {
+  adaptIntraOpThreads();
   const int64_t outputBytes = x.dim() == 3 && weight.dim() == 3
                                   ? x.size(0) * weight.size(1) * x.size(2) * stride * static_cast<int64_t>(x.element_size())
                                   : 0;

@@ -69,6 +69,7 @@ ExecutorOptions readExecutorOptions(const Napi::Object& options) {
   Napi::Object spec = options.Get("executor").As<Napi::Object>();
   executor.executors = static_cast<int>(requireInteger(spec, "executors"));
   executor.threadsPerExecutor = static_cast<int>(requireInteger(spec, "threads"));
+  executor.adaptiveCores = static_cast<int>(requireInteger(spec, "adaptiveCores"));
   executor.maxQueue = static_cast<size_t>(requireInteger(spec, "maxQueue"));
   executor.whenFull = requireString(spec, "whenFull") == "reject" ? WhenFull::kReject : WhenFull::kWait;
   executor.batchMaxSize = static_cast<size_t>(requireInteger(spec, "batchMaxSize"));
@@ -77,7 +78,8 @@ ExecutorOptions readExecutorOptions(const Napi::Object& options) {
   executor.batchWindow = std::chrono::microseconds(static_cast<int64_t>(window.As<Napi::Number>().DoubleValue() * 1000.0));
   executor.firstAudio.crowd = static_cast<size_t>(requireInteger(spec, "firstAudioCrowd"));
   executor.firstAudio.crowdedTokens = static_cast<size_t>(requireInteger(spec, "firstAudioCrowdedTokens"));
-  if (executor.executors < 1 || executor.threadsPerExecutor < 1 || executor.maxQueue < 1 || executor.batchMaxSize < 1) {
+  if (executor.executors < 1 || executor.threadsPerExecutor < 1 || executor.maxQueue < 1 || executor.batchMaxSize < 1 ||
+      executor.adaptiveCores < 0) {
     throw KokoroError(codes::kInvalidArgument, "executor options must be positive");
   }
   return executor;
@@ -88,6 +90,13 @@ Napi::Value toJs(Napi::Env env, const ExecutorStats& stats) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("executors", number(stats.executors));
   out.Set("threadsPerExecutor", number(stats.threadsPerExecutor));
+  out.Set("adaptiveCores", number(stats.adaptiveCores));
+  out.Set("threadsInUse", number(stats.threadsInUse));
+  Napi::Array byThreads = Napi::Array::New(env, stats.passesByStartThreads.size());
+  for (size_t i = 0; i < stats.passesByStartThreads.size(); ++i) {
+    byThreads.Set(i, number(static_cast<double>(stats.passesByStartThreads[i])));
+  }
+  out.Set("passesByStartThreads", byThreads);
   out.Set("queued", number(static_cast<double>(stats.queued)));
   out.Set("running", number(static_cast<double>(stats.running)));
   out.Set("submitted", number(static_cast<double>(stats.submitted)));

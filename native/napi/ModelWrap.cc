@@ -148,6 +148,7 @@ Napi::Value ModelWrap::info(const Napi::CallbackInfo& info) {
     out.Set("precision", precisionName(model.precision()));
     out.Set("parameters", static_cast<double>(model.parameterCount()));
     out.Set("executors", executor->options().executors);
+    out.Set("adaptiveCores", executor->options().adaptiveCores);
     out.Set("batching", model.hasBatchMethods());
     return out;
   });

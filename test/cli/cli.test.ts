@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { ModelManager } from '../../lib/index.js';
+import { ModelManager, runtimeInfo } from '../../lib/index.js';
 import { hasShared, realVoicesDir, tinyConfig, tinyWeights } from '../helpers/fixtures.js';
 import { fileFrom, startHubServer, type HubServer } from '../helpers/hubServer.js';
 import { makeTinyModelsDir } from '../helpers/modelsDir.js';
@@ -52,6 +52,9 @@ describe('CLI without a model', () => {
     const { code, stderr } = run(['say', '--speed']);
     expect(code).toBe(2);
     expect(stderr.trim().split('\n')).toHaveLength(1);
+    const threads = run(['say', 'Hi', '--threads', 'many']);
+    expect(threads.code).toBe(2);
+    expect(threads.stderr).toContain("--threads must be a positive integer or 'adaptive'");
   });
 
   it('phonemizes text and prints runtime info', () => {
@@ -60,7 +63,7 @@ describe('CLI without a model', () => {
     expect(stdout.toString().trim()).toBe('həlˈO wˈɜɹld');
     const info = run(['info', '--models-dir', '/nonexistent']);
     expect(info.code).toBe(0);
-    expect(info.stdout.toString()).toMatch(/libtorch\s+1\.13/);
+    expect(info.stdout.toString()).toMatch(new RegExp(`libtorch\\s+${runtimeInfo().torchVersion.replace(/\./g, '\\.')}\n`));
     expect(info.stdout.toString()).toContain('not downloaded');
   });
 });
@@ -80,7 +83,7 @@ describe.skipIf(!hasShared)('CLI with the tiny model', () => {
   it('say writes a valid WAV whose length matches the predicted durations', async () => {
     const out = join(scratch, 'hello.wav');
     const text = 'Hello world. This is the second sentence.';
-    const { code, stderr } = run(['say', text, '-o', out, '--models-dir', modelsDir, '--seed', '7', '--device', 'cpu']);
+    const { code, stderr } = run(['say', text, '-o', out, '--models-dir', modelsDir, '--seed', '7', '--device', 'cpu', '--threads', 'adaptive']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const bytes = readFileSync(out);

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { runtimeInfo } from '../../lib/index.js';
+
 const root = join(__dirname, '..', '..');
 
 /** A prebuilt binary older than the addon just built would test yesterday's code: rebuild it. */
@@ -44,24 +46,26 @@ describe('the npm package', () => {
     const probe = spawnSync(process.execPath, ['-e',
       "const k = require('kokoro-native'); const i = k.runtimeInfo(); console.log(JSON.stringify(i))"], { cwd: project, encoding: 'utf8' });
     expect(probe.status, probe.stderr).toBe(0);
-    expect(JSON.parse(probe.stdout).torchVersion).toMatch(/^1\.13/);
+    // The packed prebuilt is this build: it reports the libtorch it was compiled against.
+    expect(JSON.parse(probe.stdout).torchVersion).toBe(runtimeInfo().torchVersion);
   }, 300_000);
 
   it('explains a native library that cannot be loaded', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kokoro-fake-'));
     writeFileSync(join(dir, 'stub.c'), 'int kokoro_stub;\n');
-    execFileSync('cc', ['-shared', '-fPIC', 'stub.c', '-o', 'libtorch_gone.so'], { cwd: dir });
+    // A versioned soname, as Debian's libtorch has (libtorch_cpu.so.2.6).
+    execFileSync('cc', ['-shared', '-fPIC', 'stub.c', '-Wl,-soname,libtorch_gone.so.2.6', '-o', 'libtorch_gone.so.2.6'], { cwd: dir });
     // --no-as-needed: keep the dependency although nothing uses it.
-    execFileSync('cc', ['-shared', '-fPIC', 'stub.c', '-Wl,--no-as-needed', '-L.', '-ltorch_gone', '-o', 'fake.node'], { cwd: dir });
-    execFileSync('rm', [join(dir, 'libtorch_gone.so')]);
+    execFileSync('cc', ['-shared', '-fPIC', 'stub.c', '-Wl,--no-as-needed', '-L.', '-l:libtorch_gone.so.2.6', '-o', 'fake.node'], { cwd: dir });
+    execFileSync('rm', [join(dir, 'libtorch_gone.so.2.6')]);
     const probe = spawnSync(process.execPath, ['-e', `
       try { require(${JSON.stringify(join(root, 'dist', 'native', 'loadBinding.js'))}).loadBinding(); }
       catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }`],
     { env: { ...process.env, KOKORO_NATIVE_ADDON: join(dir, 'fake.node') }, encoding: 'utf8' });
     const error = JSON.parse(probe.stdout) as { code: string; message: string };
     expect(error.code).toBe('KOKORO_NATIVE_LOAD_FAILED');
-    expect(error.message).toContain('libtorch_gone.so');
-    expect(error.message).toContain('apt-get install libtorch1.13');
+    expect(error.message).toContain('libtorch_gone.so.2.6');
+    expect(error.message).toContain('apt-get install libtorch2.6');
     expect(error.message).toContain('LIBTORCH=');
   });
 });

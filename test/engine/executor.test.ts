@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { ErrorCode, KModel, ModelManager, type EngineOptions, type EngineStats } from '../../lib/index.js';
+import { resolveEngineOptions } from '../../lib/engineOptions.js';
 import { correlation, fixtureCases, hasShared, tinyConfig, tinyVoice, tinyWeights } from '../helpers/fixtures.js';
 import { makeTinyModelsDir } from '../helpers/modelsDir.js';
 
@@ -117,6 +118,54 @@ describe.skipIf(!hasShared)('the model executor', () => {
     await expect(load({ executors: 0 })).rejects.toMatchObject({ code: ErrorCode.InvalidArgument });
     await expect(load({ whenFull: 'drop' as 'wait' })).rejects.toMatchObject({ code: ErrorCode.InvalidArgument });
     await expect(load({ batch: { windowMs: -1 } })).rejects.toMatchObject({ code: ErrorCode.InvalidArgument });
+  });
+});
+
+describe.skipIf(!hasShared)('adaptive threads', () => {
+  it('gives a pass alone every core, and concurrent passes one share each', async () => {
+    const model = await load({ threads: 'adaptive', cores: 2, executors: 2, batch: { maxSize: 1 } });
+    expect(model).toMatchObject({ adaptiveCores: 2, threads: 2, executors: 2 });
+    const cases = fixtureCases().filter((c) => c.input_ids.length < 60);
+    for (const c of cases.slice(0, 3)) await model.infer(c.phonemes, tinyVoice, { seed: c.seed });
+    let stats = model.stats();
+    expect(stats).toMatchObject({ threadsPerExecutor: 0, adaptiveCores: 2, threadsInUse: 0, completed: 3 });
+    expect(stats.passesByStartThreads[2]).toBe(3);
+    const all = Promise.all(Array.from({ length: 12 }, (_, i) => model.infer(cases[i % cases.length]!.phonemes, tinyVoice, { seed: i })));
+    const samples = await sampleStats(model, all);
+    await all;
+    stats = model.stats();
+    // Twelve passes queued at once on two executors: each pass after the first begins beside
+    // another, with one of the two cores.
+    expect(stats.passesByStartThreads[1]).toBeGreaterThanOrEqual(1);
+    expect(stats.passesByStartThreads.reduce((a, b) => a + b, 0)).toBe(15);
+    for (const sample of samples) expect(sample.threadsInUse).toBeLessThanOrEqual(2);
+    expect(stats.threadsInUse).toBe(0);
+  });
+
+  it('makes the audio that fixed threads make', async () => {
+    const fixed = await load({ executors: 1, threads: 1, batch: { maxSize: 1 } });
+    const adaptive = await load({ threads: 'adaptive', cores: 2, executors: 2, batch: { maxSize: 1 } });
+    const cases = fixtureCases().slice(0, 6);
+    const alone = [];
+    for (const c of cases) alone.push(await fixed.infer(c.phonemes, tinyVoice, { seed: c.seed, speed: c.speed }));
+    const together = await Promise.all(cases.map((c) => adaptive.infer(c.phonemes, tinyVoice, { seed: c.seed, speed: c.speed })));
+    together.forEach((result, i) => {
+      expect(Array.from(result.durations)).toEqual(Array.from(alone[i]!.durations));
+      expect(correlation(result.audio, alone[i]!.audio)).toBeGreaterThanOrEqual(0.9999);
+    });
+  });
+
+  it('is the CPU default, validates its options, and is fixed on CUDA', async () => {
+    await expect(load({ threads: 4, cores: 2 })).rejects.toMatchObject({ code: ErrorCode.InvalidArgument, message: expect.stringContaining('cores') });
+    await expect(load({ threads: 'adaptive', cores: 0 })).rejects.toMatchObject({ code: ErrorCode.InvalidArgument });
+    await expect(load({ threads: 'many' as 'adaptive' })).rejects.toMatchObject({ code: ErrorCode.InvalidArgument });
+    expect(resolveEngineOptions({ threads: 'adaptive' }, false, 4)).toMatchObject({ executors: 4, threads: 4, adaptiveCores: 4 });
+    expect(resolveEngineOptions({ threads: 'adaptive' }, false, 32)).toMatchObject({ executors: 8, threads: 8, adaptiveCores: 32 });
+    expect(resolveEngineOptions({ threads: 'adaptive', executors: 3 }, true, 4)).toMatchObject({ adaptiveCores: 0 });
+    // The CPU's default; given executors alone, or on CUDA, threads are fixed.
+    expect(resolveEngineOptions({}, false, 2)).toMatchObject({ executors: 2, threads: 2, adaptiveCores: 2 });
+    expect(resolveEngineOptions({ executors: 1 }, false, 2)).toMatchObject({ executors: 1, threads: 2, adaptiveCores: 0 });
+    expect(resolveEngineOptions({}, true, 2)).toMatchObject({ executors: 1, threads: 2, adaptiveCores: 0 });
   });
 });
 

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { runtimeInfo } from '../../lib/index.js';
+
 // @ts-expect-error plain JS helper shared with the test runner
 import { hasShared, sharedDir, sharedMissingMessage } from './environment.mjs';
 
@@ -23,6 +25,30 @@ export interface FixtureCase {
   voice_row: number;
   input_ids: number[];
   files: Record<string, FileEntry>;
+}
+
+/** 'major.minor' of a torch version: '1.13.0a0' -> '1.13', '2.6.0' -> '2.6'. */
+function release(version: string): string {
+  return version.split('+')[0]!.split('.').slice(0, 2).join('.');
+}
+
+/** Whether this build's libtorch is the release the goldens were made with (cases.json's environment): only then are our numerics theirs, op for op. */
+export function sameTorchAsGoldens(): boolean {
+  const environment = (JSON.parse(readFileSync(join(fixtureDir, 'cases.json'), 'utf8')) as { environment: { torch: string } }).environment;
+  return release(runtimeInfo().torchVersion) === release(environment.torch);
+}
+
+/**
+ * The least correlation of our audio with the goldens'. The random-weight decoder turns
+ * last-bit differences into phase flips (the fixture README): under the goldens' libtorch
+ * release the audio correlates >= 0.94 with them (what the official code reaches with another
+ * BLAS); under another release the official graph itself drifts further on long inputs: run
+ * eagerly with the official ops under torch 2.6 it correlates 0.85-0.99 with the 1.13 goldens,
+ * 0.849 for t05_len209, the longest (BENCHMARKS.md, "libtorch 2.6"). models/tests/conftest.py
+ * holds the same bounds for the Python model.
+ */
+export function goldenAudioCorrelation(): number {
+  return sameTorchAsGoldens() ? 0.94 : 0.8;
 }
 
 export function fixtureCases(): FixtureCase[] {

@@ -1,6 +1,5 @@
 // Checks of TensorPool (native/core/TensorPool.cc) on its own, compiled and run by
-// test/native/tensorPool.test.ts: `tensor-pool-checks <check>` exits 0 when the check holds, else
-// prints what failed and exits 1.
+// test/native/tensorPool.test.ts (harness: checkMain.h).
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -17,20 +16,14 @@
 #include <vector>
 
 #include "core/TensorPool.h"
+#include "checkMain.h"
 
 using kokoro::TensorPool;
 
 namespace {
 
 constexpr size_t MiB = size_t{1} << 20;
-int failures = 0;
-
-void expect(bool condition, const std::string& what) {
-  if (!condition) {
-    std::fprintf(stderr, "FAILED: %s\n", what.c_str());
-    ++failures;
-  }
-}
+using checks::expect;
 
 // Resident bytes of the process (second field of /proc/self/statm, in pages).
 size_t residentBytes() {
@@ -220,18 +213,9 @@ void threads() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::map<std::string, std::function<void()>> checks = {
+  return checks::run(argc, argv, {
       {"size-classes", sizeClasses}, {"reuse", reuse},         {"bound", bound},
       {"returned", returned},        {"alignment", alignment}, {"threads", threads},
       {"miss-gives-back", missGivesBack}, {"miss-below-peak", missBelowPeakKeepsCache},
-  };
-  auto check = argc == 2 ? checks.find(argv[1]) : checks.end();
-  if (check == checks.end()) {
-    std::fprintf(stderr, "usage: %s <check>; checks:", argv[0]);
-    for (const auto& [name, run] : checks) std::fprintf(stderr, " %s", name.c_str());
-    std::fprintf(stderr, "\n");
-    return 2;
-  }
-  check->second();
-  return failures == 0 ? 0 : 1;
+  });
 }

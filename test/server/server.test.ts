@@ -251,14 +251,15 @@ describe.skipIf(!hasShared)('speech server', () => {
     }
   });
 
-  it('on the CPU, a server loading its own model runs one executor per CPU of one thread, unless threads is given', async () => {
-    const cpus = availableParallelism();
-    for (const [threads, executors, perExecutor] of [[undefined, cpus, 1], [cpus, 1, cpus]] as const) {
+  it('on the CPU, a server loading its own model runs one executor per CPU with adaptive threads, unless threads is given', async () => {
+    const cpus = Math.min(8, availableParallelism());
+    for (const [threads, executors, perExecutor, adaptiveCores] of [[undefined, cpus, 0, availableParallelism()], [cpus, 1, cpus, 0]] as const) {
       const own = createServer({ modelsDir: shared.modelsDir, device: 'cpu', host: '127.0.0.1', port: 0, threads });
       const ownUrl = await own.listen();
       await own.whenReady();
       expect(await metric(ownUrl, 'kokoro_engine', 'stat="executors"')).toBe(executors);
       expect(await metric(ownUrl, 'kokoro_engine', 'stat="threadsPerExecutor"')).toBe(perExecutor);
+      expect(await metric(ownUrl, 'kokoro_engine', 'stat="adaptiveCores"')).toBe(adaptiveCores);
       await own.close();
     }
   });
