@@ -3,7 +3,8 @@
 // of one 244-token inference, and RSS after each of N consecutive inferences of mixed lengths
 // (flat means freed memory goes back to the system, not into the allocator's free lists).
 //
-//   node bench/memory.mjs [--precision fp32|bf16|auto] [--threads 2] [--count 100] [--architecture A.pt]
+//   node bench/memory.mjs [--precision fp32|bf16|auto] [--threads 2|a] [--count 100] [--architecture A.pt]
+// (`--threads a`: the CPU default, adaptive threads on one executor per CPU)
 //   KOKORO_MALLOC_TUNING=1 node bench/memory.mjs ...     # with the opt-in malloc tuning, for comparison
 //
 // Needs: `npm install`, ../shared and the full-size random checkpoint (see bench/model-speed.mjs).
@@ -35,7 +36,8 @@ const LONG = TEXT.repeat(5).trim(); // 244 tokens
 const LENGTHS = [20, 112, 60, 244, 35, 180, 90, 150, 10, 200]; // the mixed series cycles these
 
 const baseline = MiB(process.memoryUsage().rss);
-const model = await KModel.load({ config, weights, device: 'cpu', threads: Number(values.threads), precision: values.precision,
+const threads = values.threads === 'a' ? 'adaptive' : Number(values.threads);
+const model = await KModel.load({ config, weights, device: 'cpu', threads, precision: values.precision,
   ...(values.architecture ? { architecture: values.architecture } : {}) });
 const loadPeak = peakMiB();
 const afterLoad = MiB(process.memoryUsage().rss);
@@ -54,6 +56,7 @@ console.log(JSON.stringify({
   date: new Date().toISOString(),
   precision: model.precision,
   threads: model.threads,
+  adaptiveCores: model.adaptiveCores,
   allocator: info.allocator,
   rssMiB: { beforeLoad: baseline, afterLoad, loadPeak, peakAfter244Tokens: longPeak, peakOverall: peakMiB() },
   series: {

@@ -22,6 +22,7 @@ OUT=$(mkdir -p "${OUT:-build-trixie}" && cd "${OUT:-build-trixie}" && pwd)
 ROOTFS=${ROOTFS:-$OUT/rootfs}
 PACKAGES="cmake g++ make python3 libtorch-dev libopenblas0-pthread libespeak-ng-dev espeak-ng-data zlib1g-dev
   python3-torch python3-numpy python3-pytest libblas3 ffmpeg redis-server chromium gnuplot-nox nodejs npm git ca-certificates"
+PACKAGES=$(echo $PACKAGES)  # one line: it goes into a command string
 
 [ "$(id -u)" = 0 ] || { echo "run as root (debootstrap, mount, chroot)" >&2; exit 1; }
 command -v debootstrap >/dev/null || apt-get install -y --no-install-recommends debootstrap
@@ -48,7 +49,7 @@ if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
   cp /usr/local/share/ca-certificates/*.crt "$ROOTFS/usr/local/share/ca-certificates/"
 fi
 
-echo "== packages ($SUITE): $(echo $PACKAGES)"
+echo "== packages ($SUITE): $PACKAGES"
 chroot "$ROOTFS" bash -c "export DEBIAN_FRONTEND=noninteractive; apt-get update -q && apt-get install -y -q --no-install-recommends $PACKAGES && update-ca-certificates" > "$OUT/apt.log" 2>&1 ||
   { tail -20 "$OUT/apt.log"; exit 1; }
 chroot "$ROOTFS" bash -c 'echo "   node $(node --version), torch $(python3 -c "import torch; print(torch.__version__)")"'
