@@ -147,7 +147,7 @@ export function resolveEngineOptions(options: EngineOptions, onGpu = false, cpus
 export function parseThreadsOption(text: string): number | 'adaptive' | undefined {
   if (text === 'adaptive') return 'adaptive';
   const threads = Number(text);
-  return Number.isInteger(threads) && threads > 0 && threads <= 256 ? threads : undefined;
+  return Number.isInteger(threads) && threads > 0 ? threads : undefined;
 }
 
 /** What {@link KModel.stats} reports: the executor's load and what it has done. */

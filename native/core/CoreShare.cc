@@ -4,10 +4,10 @@
 
 namespace kokoro {
 
-CoreShare::CoreShare(int cores, int seats)
-    : cores_(std::max(1, cores)), beganAt_(static_cast<size_t>(std::max(1, seats)), 0),
+CoreShare::CoreShare(int cores, int seats, int maxPerPass)
+    : cores_(std::max(1, cores)), maxPerPass_(std::max(1, maxPerPass)), beganAt_(static_cast<size_t>(std::max(1, seats)), 0),
       shares_(static_cast<size_t>(std::max(1, seats))) {
-  for (std::atomic<int>& share : shares_) share.store(std::min(cores_, kMaxThreadsPerPass));
+  for (std::atomic<int>& share : shares_) share.store(std::min(cores_, maxPerPass_));
 }
 
 void CoreShare::begin(int seat) {
@@ -28,7 +28,7 @@ void CoreShare::recomputeLocked() {
     if (beganAt_[seat] != 0) running.push_back(seat);
   }
   // Idle seats hold the whole machine's share: that is what their next pass starts from.
-  const int alone = std::min(cores_, kMaxThreadsPerPass);
+  const int alone = std::min(cores_, maxPerPass_);
   for (size_t seat = 0; seat < beganAt_.size(); ++seat) {
     if (beganAt_[seat] == 0) shares_[seat].store(alone, std::memory_order_relaxed);
   }
@@ -39,7 +39,7 @@ void CoreShare::recomputeLocked() {
   const int base = cores_ / count;
   const int remainder = cores_ % count;
   for (int rank = 0; rank < count; ++rank) {
-    const int share = std::clamp(base + (rank < remainder ? 1 : 0), 1, kMaxThreadsPerPass);
+    const int share = std::clamp(base + (rank < remainder ? 1 : 0), 1, maxPerPass_);
     shares_[running[static_cast<size_t>(rank)]].store(share, std::memory_order_relaxed);
   }
 }

@@ -1,9 +1,10 @@
 // The CPU cores that the passes of one executor share when its threads are 'adaptive': a pass
-// running alone takes every core (up to kMaxThreadsPerPass), and passes running at once split the
+// running alone takes every core (up to a per-pass maximum), and passes running at once split the
 // cores between them, the earliest-started taking the remainder, so that one request alone gets
 // the latency of all cores and a crowd gets one core per pass without oversubscribing them
-// (measured on 2 cores: one executor of 2 threads gives a lone request 1.4x the speed of one
-// thread, two executors of one thread give 8 streams 1.3x the throughput; BENCHMARKS.md).
+// (2 cores, BENCHMARKS.md stop 18: a lone 244-token request in 3.93 s, as on a fixed 2-thread
+// executor, against 6.16 s on one thread; 8 streams 1.1x the audio per second of two fixed
+// 1-thread executors and 1.3x that of one 2-thread executor).
 // Each executor thread owns one seat; shares change when a pass begins or ends, and a running
 // pass picks its new share up through IntraOpThreadsHook.
 #pragma once
@@ -17,14 +18,14 @@ namespace kokoro {
 
 class CoreShare {
  public:
-  // Intra-op threads beyond this gain a Kokoro pass little (its convolutions are narrow).
-  static constexpr int kMaxThreadsPerPass = 8;
-
-  CoreShare(int cores, int seats);
+  // `maxPerPass`: the most threads one pass takes (the JS layer's rule: 8, beyond which a Kokoro
+  // pass gains little).
+  CoreShare(int cores, int seats, int maxPerPass);
   CoreShare(const CoreShare&) = delete;
   CoreShare& operator=(const CoreShare&) = delete;
 
   int cores() const { return cores_; }
+  int maxPerPass() const { return maxPerPass_; }
   // Seat `seat` begins or ends a pass; every running seat's share is recomputed.
   void begin(int seat);
   void end(int seat);
@@ -38,6 +39,7 @@ class CoreShare {
   void recomputeLocked();
 
   const int cores_;
+  const int maxPerPass_;
   mutable std::mutex mutex_;
   std::vector<uint64_t> beganAt_;  // per seat: 0 idle, else the order in which its pass began
   uint64_t nextTicket_ = 1;

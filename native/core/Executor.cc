@@ -38,13 +38,14 @@ Executor::Executor(std::shared_ptr<const KModel> model, ExecutorOptions options)
       runner_(model_),
       queue_(std::max<size_t>(1, options.maxQueue), options.whenFull),
       firstAudio_(options.firstAudio),
-      coreShare_(options.adaptiveCores > 0 ? std::make_unique<CoreShare>(options.adaptiveCores, std::max(1, options.executors))
+      coreShare_(options.adaptiveCores > 0 ? std::make_unique<CoreShare>(options.adaptiveCores, std::max(1, options.executors),
+                                                                                options.threadsPerExecutor)
                                            : nullptr) {
   stats_.executors = options_.executors;
   stats_.threadsPerExecutor = coreShare_ ? 0 : options_.threadsPerExecutor;
   stats_.adaptiveCores = coreShare_ ? coreShare_->cores() : 0;
   stats_.batchSizeCounts.assign(maxBatch_ + 1, 0);
-  if (coreShare_) stats_.passesByStartThreads.assign(CoreShare::kMaxThreadsPerPass + 1, 0);
+  if (coreShare_) stats_.passesByStartThreads.assign(static_cast<size_t>(coreShare_->maxPerPass()) + 1, 0);
   for (int i = 0; i < std::max(1, options_.executors); ++i) threads_.emplace_back(&Executor::runThread, this, i);
   exitRegistration_ = ExitGuard::onExit([this] { shutdown(); });
 }

@@ -26,8 +26,8 @@ namespace kokoro {
 struct ExecutorOptions {
   int executors = 1;
   int threadsPerExecutor = 1;
-  // > 0: threads are 'adaptive' and threadsPerExecutor is unused: the executors' passes share
-  // this many cores (CoreShare), a pass alone taking all of them.
+  // > 0: threads are 'adaptive': the executors' passes share this many cores (CoreShare), a pass
+  // alone taking all of them but at most threadsPerExecutor.
   int adaptiveCores = 0;
   size_t maxQueue = 256;
   WhenFull whenFull = WhenFull::kWait;

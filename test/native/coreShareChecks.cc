@@ -13,22 +13,26 @@
 using checks::expect;
 using kokoro::CoreShare;
 
+constexpr int kMaxPerPass = 8;  // the JS layer's rule
+
 namespace {
 
 void alone() {
-  CoreShare share(4, 4);
+  CoreShare share(4, 4, kMaxPerPass);
   share.begin(2);
   expect(share.share(2) == 4, "a pass alone takes every core");
   expect(share.threadsInUse() == 4 && share.running() == 1, "one pass of 4 threads runs");
   share.end(2);
   expect(share.threadsInUse() == 0 && share.running() == 0, "nothing runs after it ends");
-  CoreShare big(64, 2);
+  CoreShare big(64, 2, kMaxPerPass);
   big.begin(0);
-  expect(big.share(0) == CoreShare::kMaxThreadsPerPass, "a pass alone on 64 cores takes at most 8 threads");
+  expect(big.share(0) == kMaxPerPass, "a pass alone on 64 cores takes at most its maximum, 8 threads");
+  big.begin(1);
+  expect(big.share(0) == kMaxPerPass && big.share(1) == kMaxPerPass, "two passes on 64 cores take 8 each");
 }
 
 void split() {
-  CoreShare share(2, 2);
+  CoreShare share(2, 2, kMaxPerPass);
   share.begin(0);
   expect(share.share(0) == 2, "the first pass starts with both cores");
   share.begin(1);
@@ -40,7 +44,7 @@ void split() {
 }
 
 void remainderToEarliest() {
-  CoreShare share(5, 3);
+  CoreShare share(5, 3, kMaxPerPass);
   share.begin(2);
   share.begin(0);
   share.begin(1);
@@ -52,7 +56,7 @@ void remainderToEarliest() {
 }
 
 void morePassesThanCores() {
-  CoreShare share(2, 4);
+  CoreShare share(2, 4, kMaxPerPass);
   for (int seat = 0; seat < 4; ++seat) share.begin(seat);
   for (int seat = 0; seat < 4; ++seat) expect(share.share(seat) == 1, "every pass keeps at least one thread");
 }
@@ -61,7 +65,7 @@ void morePassesThanCores() {
 // threads in use never exceed the cores while no more passes than cores run.
 void threads() {
   constexpr int kCores = 6, kSeats = 6;
-  CoreShare share(kCores, kSeats);
+  CoreShare share(kCores, kSeats, kMaxPerPass);
   std::atomic<bool> ok{true};
   std::vector<std::thread> workers;
   for (int seat = 0; seat < kSeats; ++seat) {
@@ -70,7 +74,7 @@ void threads() {
       for (int i = 0; i < 20000; ++i) {
         share.begin(seat);
         const int mine = share.share(seat);
-        if (mine < 1 || mine > CoreShare::kMaxThreadsPerPass) ok = false;
+        if (mine < 1 || mine > kMaxPerPass) ok = false;
         if (share.threadsInUse() > kCores) ok = false;
         if (random() % 4 == 0) std::this_thread::yield();
         share.end(seat);
