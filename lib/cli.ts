@@ -110,8 +110,7 @@ const MODEL_OPTIONS = {
 } as const;
 
 function manager(values: Record<string, unknown>, engine: EngineOptions = {}): ModelManager {
-  const threads = values.threads === undefined ? undefined : parseThreadsOption(String(values.threads));
-  if (values.threads !== undefined && threads === undefined) throw new UsageError("--threads must be a positive integer or 'adaptive'");
+  const threads = parseThreadsOption(values.threads, (message) => new UsageError(message));
   return new ModelManager({ ...engine, modelsDir: values['models-dir'] as string | undefined, device: values.device as Device | undefined, threads,
     precision: values.precision as Precision | undefined });
 }

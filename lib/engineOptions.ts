@@ -143,11 +143,16 @@ export function resolveEngineOptions(options: EngineOptions, onGpu = false, cpus
   return { executors, threads, adaptiveCores, maxQueue, whenFull, batchMaxSize, batchWindowMs, firstAudioCrowd, firstAudioCrowdedTokens };
 }
 
-/** Reads a command line's `--threads`: a positive integer or `adaptive`; undefined for anything else. */
-export function parseThreadsOption(text: string): number | 'adaptive' | undefined {
+/**
+ * Reads a command line's `--threads` (absent: undefined): a positive integer or `adaptive`;
+ * anything else throws `usage(message)`.
+ */
+export function parseThreadsOption(text: unknown, usage: (message: string) => Error): number | 'adaptive' | undefined {
+  if (text === undefined) return undefined;
   if (text === 'adaptive') return 'adaptive';
   const threads = Number(text);
-  return Number.isInteger(threads) && threads > 0 ? threads : undefined;
+  if (!Number.isInteger(threads) || threads < 1) throw usage("--threads must be a positive integer or 'adaptive'");
+  return threads;
 }
 
 /** What {@link KModel.stats} reports: the executor's load and what it has done. */

@@ -64,13 +64,6 @@ function integer(values: Values, name: string, usage: (message: string) => Error
   return value;
 }
 
-function threads(values: Values, usage: (message: string) => Error): number | 'adaptive' | undefined {
-  if (values.threads === undefined) return undefined;
-  const parsed = parseThreadsOption(String(values.threads));
-  if (parsed === undefined) throw usage("--threads must be a positive integer or 'adaptive'");
-  return parsed;
-}
-
 function required(values: Values, name: string, usage: (message: string) => Error): string {
   const value = values[name];
   if (typeof value !== 'string' || value === '') throw usage(`--${name} is required`);
@@ -116,7 +109,7 @@ export function serviceCommands(parse: Parse, usage: (message: string) => Error,
       ffmpegPath: values.ffmpeg as string | undefined,
       modelsDir: values['models-dir'] as string | undefined,
       device: values.device as Device | undefined,
-      threads: threads(values, usage),
+      threads: parseThreadsOption(values.threads, usage),
     });
     const stopped = untilSignal();
     const address = await server.listen();
@@ -140,7 +133,7 @@ export function serviceCommands(parse: Parse, usage: (message: string) => Error,
       concurrency: integer(values, 'concurrency', usage),
       lockDurationMs: integer(values, 'lock-duration', usage), stalledIntervalMs: integer(values, 'stalled-interval', usage),
       ffmpegPath: values.ffmpeg as string | undefined, modelsDir: values['models-dir'] as string | undefined,
-      device: values.device as Device | undefined, threads: threads(values, usage),
+      device: values.device as Device | undefined, threads: parseThreadsOption(values.threads, usage),
     });
     running.worker.on('completed', (job) => process.stderr.write(`kokoro-native worker: job ${job.id} done\n`));
     running.worker.on('failed', (job, error) => process.stderr.write(`kokoro-native worker: job ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}\n`));

@@ -7,7 +7,7 @@ namespace kokoro {
 CoreShare::CoreShare(int cores, int seats, int maxPerPass)
     : cores_(std::max(1, cores)), maxPerPass_(std::max(1, maxPerPass)), beganAt_(static_cast<size_t>(std::max(1, seats)), 0),
       shares_(static_cast<size_t>(std::max(1, seats))) {
-  for (std::atomic<int>& share : shares_) share.store(std::min(cores_, maxPerPass_));
+  recomputeLocked();  // every seat idle: each starts from the whole share
 }
 
 void CoreShare::begin(int seat) {
@@ -51,11 +51,6 @@ int CoreShare::threadsInUse() const {
     if (beganAt_[seat] != 0) sum += shares_[seat].load(std::memory_order_relaxed);
   }
   return sum;
-}
-
-int CoreShare::running() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return static_cast<int>(std::count_if(beganAt_.begin(), beganAt_.end(), [](uint64_t t) { return t != 0; }));
 }
 
 }  // namespace kokoro

@@ -31,9 +31,8 @@ class CoreShare {
   void end(int seat);
   // The intra-op threads seat `seat` should run with now (its share while it runs a pass).
   int share(int seat) const { return shares_[static_cast<size_t>(seat)].load(std::memory_order_relaxed); }
-  // The sum of the running seats' shares, and how many seats run.
+  // The sum of the running seats' shares.
   int threadsInUse() const;
-  int running() const;
 
  private:
   void recomputeLocked();

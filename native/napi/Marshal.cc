@@ -26,6 +26,12 @@ int64_t requireInteger(const Napi::Object& object, const std::string& key) {
   return value.As<Napi::Number>().Int64Value();
 }
 
+Napi::Array countsToJs(Napi::Env env, const std::vector<uint64_t>& counts) {
+  Napi::Array out = Napi::Array::New(env, counts.size());
+  for (size_t i = 0; i < counts.size(); ++i) out.Set(i, Napi::Number::New(env, static_cast<double>(counts[i])));
+  return out;
+}
+
 }  // namespace
 
 ModelSpec readModelSpec(const Napi::Object& options) {
@@ -92,11 +98,7 @@ Napi::Value toJs(Napi::Env env, const ExecutorStats& stats) {
   out.Set("threadsPerExecutor", number(stats.threadsPerExecutor));
   out.Set("adaptiveCores", number(stats.adaptiveCores));
   out.Set("threadsInUse", number(stats.threadsInUse));
-  Napi::Array byThreads = Napi::Array::New(env, stats.passesByStartThreads.size());
-  for (size_t i = 0; i < stats.passesByStartThreads.size(); ++i) {
-    byThreads.Set(i, number(static_cast<double>(stats.passesByStartThreads[i])));
-  }
-  out.Set("passesByStartThreads", byThreads);
+  out.Set("passesByStartThreads", countsToJs(env, stats.passesByStartThreads));
   out.Set("queued", number(static_cast<double>(stats.queued)));
   out.Set("running", number(static_cast<double>(stats.running)));
   out.Set("submitted", number(static_cast<double>(stats.submitted)));
@@ -105,9 +107,7 @@ Napi::Value toJs(Napi::Env env, const ExecutorStats& stats) {
   out.Set("cancelled", number(static_cast<double>(stats.cancelled)));
   out.Set("rejected", number(static_cast<double>(stats.rejected)));
   out.Set("batches", number(static_cast<double>(stats.batches)));
-  Napi::Array sizes = Napi::Array::New(env, stats.batchSizeCounts.size());
-  for (size_t i = 0; i < stats.batchSizeCounts.size(); ++i) sizes.Set(i, number(static_cast<double>(stats.batchSizeCounts[i])));
-  out.Set("batchSizeCounts", sizes);
+  out.Set("batchSizeCounts", countsToJs(env, stats.batchSizeCounts));
   Napi::Object stages = Napi::Object::New(env);
   stages.Set("predict", number(stats.predictSeconds));
   stages.Set("decode", number(stats.decodeSeconds));

@@ -21,9 +21,9 @@ void alone() {
   CoreShare share(4, 4, kMaxPerPass);
   share.begin(2);
   expect(share.share(2) == 4, "a pass alone takes every core");
-  expect(share.threadsInUse() == 4 && share.running() == 1, "one pass of 4 threads runs");
+  expect(share.threadsInUse() == 4, "one pass of 4 threads runs");
   share.end(2);
-  expect(share.threadsInUse() == 0 && share.running() == 0, "nothing runs after it ends");
+  expect(share.threadsInUse() == 0, "nothing runs after it ends");
   CoreShare big(64, 2, kMaxPerPass);
   big.begin(0);
   expect(big.share(0) == kMaxPerPass, "a pass alone on 64 cores takes at most its maximum, 8 threads");
@@ -83,7 +83,7 @@ void threads() {
   }
   for (std::thread& worker : workers) worker.join();
   expect(ok.load(), "shares stay within [1, 8] and within the cores under concurrent passes");
-  expect(share.threadsInUse() == 0 && share.running() == 0, "nothing runs at the end");
+  expect(share.threadsInUse() == 0, "nothing runs at the end");
 }
 
 }  // namespace
